@@ -1,0 +1,224 @@
+"""The `ondit` command: thin wrappers over library functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ondit import __version__
+from ondit.errors import ConfigError, InputError
+from ondit.model import ArticleExtraction, BadDateError, PubDate
+
+app = typer.Typer(
+    name="ondit",
+    help="ondit: sourced, certainty-graded, dated claims about companies, from French business news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+bench_app = typer.Typer(help="Benchmarks against published results.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+class ExtractFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ondit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """ondit reads business and technology news and answers, for every claim it finds: who is
+    said to do what with whom, according to whom, how surely, and when."""
+
+
+def _parse_date(value: str | None) -> PubDate | None:
+    if value is None:
+        return None
+    try:
+        return PubDate.parse(value)
+    except BadDateError as e:
+        raise typer.BadParameter(str(e)) from e
+
+
+@app.command()
+def extract(
+    files: Annotated[
+        list[str],
+        typer.Argument(help="Files or folders: plain text (first line = title), HTML, JSON Lines; '-' is stdin."),
+    ],
+    published: Annotated[
+        str | None,
+        typer.Option(help="Publication date (2021-03-29, 2021-03-29T10:00, or a month 2021-03) when the input has none."),
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="The outlet that published the articles, when the input does not say.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Language of the articles (fr); detected when omitted.")] = None,
+    format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="table, json (one object per article) or jsonl.")] = ExtractFormat.table,
+) -> None:
+    """Extract entities and claims from articles and print them (nothing is stored)."""
+    from ondit.extract.run import extract_many
+    from ondit.ingest.readers import read_inputs
+
+    pub = _parse_date(published)
+    errors = 0
+    results: list[ArticleExtraction] = []
+    articles = []
+    for item in read_inputs(files, published=pub, outlet=outlet, lang=lang):
+        if isinstance(item, InputError):
+            typer.echo(f"ondit: rejected {item}", err=True)
+            errors += 1
+        else:
+            articles.append(item)
+    for res in extract_many(articles):
+        if isinstance(res, Exception):
+            typer.echo(f"ondit: rejected {res}", err=True)
+            errors += 1
+            continue
+        if format is ExtractFormat.jsonl:
+            typer.echo(json.dumps(res.to_json(), ensure_ascii=False))
+        elif format is ExtractFormat.json:
+            typer.echo(json.dumps(res.to_json(), ensure_ascii=False, indent=2))
+        else:
+            results.append(res)
+    if format is ExtractFormat.table:
+        print_claims_table(results)
+    if errors:
+        typer.echo(f"ondit: {errors} input(s) rejected", err=True)
+        raise typer.Exit(1)
+
+
+def _fmt_args(args: dict[str, Any]) -> str:
+    parts = []
+    for role, value in args.items():
+        if isinstance(value, list):
+            value = ", ".join(value)
+        parts.append(f"{role}={value}")
+    return "; ".join(parts)
+
+
+def _fmt_source(source: list[dict[str, Any]]) -> str:
+    links = []
+    for s in source:
+        text = f"{s['name']} ({s['kind']}"
+        if s.get("of"):
+            text += f", of {s['of']}"
+        links.append(text + ")")
+    return " › ".join(links) or "—"
+
+
+def _fmt_time(time: dict[str, Any] | None) -> str:
+    if not time:
+        return ""
+    value = time["value"] or f"«{time.get('text', '')}»"
+    approx = "~" if time.get("approximate") else ""
+    return f"{approx}{value} {time['role']}"
+
+
+def _fmt_quantity(q: dict[str, Any] | None) -> str:
+    if not q:
+        return ""
+    value = q["value"]
+    text = f"{value:,}".replace(",", " ") if isinstance(value, int) else str(value)
+    out = f"{text} {q['unit']}"
+    if q.get("period"):
+        out += f" ({q['period']})"
+    return out
+
+
+def print_claims_table(results: list[ArticleExtraction]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, expand=False)
+    for col in ("article", "type", "parties", "certainty", "source", "time", "quantity"):
+        table.add_column(col, overflow="fold")
+    n = 0
+    for res in results:
+        label = res.id if len(res.id) <= 18 else res.id[:16] + "…"
+        for claim in res.claims:
+            c = claim.to_json()
+            cert = c["certainty"] + (" (called off)" if c.get("called_off") else "")
+            table.add_row(
+                label,
+                c["type"],
+                _fmt_args(c["args"]),
+                f"{cert} «{c['cue']}»",
+                _fmt_source(c["source"]),
+                _fmt_time(c["time"]),
+                _fmt_quantity(c["quantity"]),
+            )
+            n += 1
+    console = Console(width=None if sys.stdout.isatty() else 200)
+    console.print(table)
+    console.print(f"{n} claims in {len(results)} articles")
+
+
+@bench_app.command("timeml")
+def bench_timeml(
+    directory: Annotated[Path, typer.Argument(help="A folder of ISO-TimeML files (.tml).")],
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table or json.")] = ReportFormat.table,
+    system: Annotated[
+        list[str] | None, typer.Option("--system", help="Systems to score: ondit, dateparser (repeatable).")
+    ] = None,
+) -> None:
+    """Score ondit's time normalisation against TIMEX3 gold (TempEval-3 style)."""
+    from ondit.timeml import score_timeml
+
+    if not directory.is_dir():
+        typer.echo(f"ondit: corpus folder not found: {directory}", err=True)
+        raise typer.Exit(2)
+    systems = system or ["ondit"]
+    reports = []
+    for name in systems:
+        if name not in {"ondit", "dateparser"}:
+            raise typer.BadParameter(f"unknown system {name!r} (ondit, dateparser)")
+        reports.append(score_timeml(directory, system=name))
+    if format is ReportFormat.json:
+        out: Any = reports[0] if len(reports) == 1 else reports
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table()
+    for col in ("system", "strict F1", "relaxed F1", "value F1", "type F1", "articles/s"):
+        table.add_column(col)
+    for r in reports:
+        table.add_row(
+            r["system"],
+            f"{r['strict_f1']:.2f}",
+            f"{r['relaxed_f1']:.2f}",
+            f"{r['value_f1']:.2f}",
+            f"{r['type_f1']:.2f}",
+            f"{r['articles_per_second']:.1f}",
+        )
+    Console().print(table)
+
+
+def run() -> None:  # pragma: no cover - console entry point
+    try:
+        app()
+    except ConfigError as e:
+        typer.echo(f"ondit: {e}", err=True)
+        sys.exit(2)

@@ -1,0 +1,263 @@
+"""Who says so: source chains per SPEC ("Sources").
+
+A sentence's speakers come from "selon X" / "d'après X" phrases, from speech
+verbs whose complement holds the claim ("X a annoncé que…", "affirme le Wall
+Street Journal", "rapportent deux sources à Reuters"), and, for the whole
+article, from a closing "Source : Reuters" line. The chain is built
+outermost first: the outlet, then an agency or media, then the innermost
+speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from ondit import lexicons
+from ondit.extract.entities import DocEntities, EntityBuilder
+from ondit.model import Source
+
+_CONDITIONAL = re.compile(r"(?:rait|raient|rais|rions|riez)$")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    kind: str  # agency, media, analyst, anonymous, official, org, person
+    entity: EntityBuilder | None
+    of: str | None
+    tokens: tuple[int, ...]  # tokens of the attribution phrase, never claim arguments
+    via: Source | None = None  # "deux sources à Reuters": Reuters
+    verb: int = -1  # the speech verb, whose complement the speaker's words are
+
+    def covers(self, trigger: Token) -> bool:
+        """Whether the claim at `trigger` is in what this speaker says."""
+        if self.verb < 0:
+            return True
+        verb = trigger.doc[self.verb]
+        return trigger.i != self.verb and (trigger.i in {t.i for t in verb.subtree})
+
+
+@cache
+def _lex() -> dict[str, set[str]]:
+    src = lexicons.load("sources_fr")
+    cert = lexicons.load("certainty_fr")
+    ent = lexicons.load("entities_fr")
+    out = {k: set(v) for k, v in src.items() if isinstance(v, list)}
+    out["speech"] = set(cert["assertive_verbs"]) | set(cert["denial_verbs"]) | {"rapporter", "estimer", "juger", "penser", "croire", "considérer", "tabler"}
+    out["analyst_titles"] = set(ent["analyst_titles"])
+    out["official_titles"] = set(ent["official_titles"])
+    return out
+
+
+def _media_kind(b: EntityBuilder) -> str:
+    if b.kb is not None and b.kb.kind in {"agency", "media"}:
+        return b.kb.kind
+    return "media"
+
+
+def _np_tokens(tok: Token) -> tuple[int, ...]:
+    return tuple(t.i for t in tok.subtree)
+
+
+def _np_text(tok: Token) -> str:
+    toks = [t for t in tok.subtree if not t.is_punct or t.text in {"-", "'"}]
+    # cut relative clauses and what follows a comma
+    keep: list[Token] = []
+    for t in sorted(tok.subtree, key=lambda x: x.i):
+        if t.i > tok.i and (t.text in {",", "(", ";"} or t.dep_ in {"acl:relcl"}):
+            break
+        keep.append(t)
+    if not keep:
+        keep = toks
+    while keep and (keep[0].dep_ == "case" or keep[0].is_punct):
+        keep = keep[1:]
+    if not keep:
+        return tok.text
+    return tok.doc[keep[0].i : keep[-1].i + 1].text
+
+
+def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
+    """Classify the noun phrase that says something: a media, an analyst, anonymous sources, a party."""
+    from ondit.extract.claims import _case_words, entities_in
+
+    lex = _lex()
+    toks = _np_tokens(tok)
+    lemma = tok.lemma_.lower()
+    head_entity = ents.entity_at(tok)
+    named = entities_in(tok, ents, {"ORG", "BRAND", "PER", "MEDIA"})
+    # "l'analyste Alan Kang de LMC Automotive", "les analystes de Bernstein"
+    if lemma in lex["analyst_heads"] or lemma in lex["analyst_titles"]:
+        per = next((b for b in named if b.type == "PER"), None)
+        if per is not None:
+            return Speaker(per.name, "analyst", per, per.of, toks)
+        firm = next((b for b in named if b.type in {"ORG", "MEDIA"}), None)
+        if firm is None:
+            for c in tok.children:
+                if c.dep_ == "nmod" and _case_words(c) in {"de", "chez"}:
+                    f = entities_in(c, ents, {"ORG", "MEDIA"})
+                    if f:
+                        firm = f[0]
+        return Speaker(_np_text(tok), "analyst", None, firm.name if firm else None, toks)
+    if head_entity is None and (lemma in lex["anonymous_heads"] or tok.lower_ in lex["anonymous_heads"]):
+        via = None
+        for c in tok.children:
+            if c.dep_ in {"nmod", "acl"}:
+                media = [b for b in entities_in(c, ents, {"MEDIA", "ORG"}) if b.type == "MEDIA"]
+                if not media:
+                    for t in c.subtree:
+                        b = ents.entity_at(t)
+                        if b is not None and b.type == "MEDIA":
+                            media = [b]
+                            break
+                if media:
+                    via = Source(media[0].name, _media_kind(media[0]))
+        return Speaker(_np_text(tok), "anonymous", None, None, toks, via)
+    if head_entity is None and (lemma in lex["organ_heads"] or lemma in lex["media_work_heads"]):
+        for c in tok.children:
+            if c.dep_ in {"nmod", "amod"}:
+                found = entities_in(c, ents, {"ORG", "BRAND", "MEDIA", "PER"})
+                if found:
+                    return _speaker_for_entity(found[0], toks)
+    if head_entity is None and (lemma in lex["official_heads"] or lemma in lex["official_titles"]):
+        per = next((b for b in named if b.type == "PER"), None)
+        if per is not None:
+            return Speaker(per.name, "official", per, per.of, toks)
+        return Speaker(_np_text(tok), "official", None, None, toks)
+    if named:
+        return _speaker_for_entity(named[0], toks)
+    if head_entity is not None:
+        return _speaker_for_entity(head_entity, toks)
+    return None
+
+
+def _speaker_for_entity(b: EntityBuilder, toks: tuple[int, ...]) -> Speaker:
+    if b.type == "MEDIA":
+        return Speaker(b.name, _media_kind(b), b, None, toks)
+    if b.type == "PER":
+        return Speaker(b.name, "person", b, b.of, toks)
+    if b.kb is not None and b.kb.kind in {"analyst", "official"}:
+        return Speaker(b.name, b.kb.kind, b, None, toks)
+    return Speaker(b.name, "org", b, None, toks)
+
+
+def _governed_by_modal(verb: Token) -> bool:
+    for a in [verb, *verb.ancestors][:3]:
+        if a is not verb and a.lemma_.lower() in {"pouvoir", "devoir", "aller", "vouloir"}:
+            return True
+    return False
+
+
+def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]]:
+    """The speakers a sentence names, outermost first, and the tokens of their phrases."""
+    lex = _lex()
+    speakers: list[Speaker] = []
+    tokens: set[int] = set()
+    for tok in sent:
+        low = tok.lower_
+        prev = tok.doc[tok.i - 1].lower_ if tok.i > sent.start else ""
+        is_prep = low == "selon" or (low == "après" and prev in {"d'", "d’"})
+        if is_prep and tok.dep_ in {"case", "fixed"}:
+            np = tok.head if tok.dep_ == "case" else tok.head.head
+            sp = speaker_of_np(np, ents)
+            if sp is not None:
+                speakers.append(sp)
+                tokens.update(sp.tokens)
+                tokens.add(tok.i)
+    for tok in sent:
+        if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_.lower() not in lex["speech"]:
+            continue
+        if _governed_by_modal(tok):
+            continue
+        subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"}]
+        if not subj:
+            continue
+        s = subj[0]
+        if s.pos_ == "PRON" and "Rel" in s.morph.get("PronType"):
+            from ondit.extract.claims import antecedent_of_relative
+
+            ante = antecedent_of_relative(s, ents)
+            if ante is None:
+                continue
+            s = ante
+        if s.pos_ == "PRON":
+            continue
+        has_complement = any(c.dep_ in {"ccomp", "xcomp", "obj", "parataxis"} for c in tok.children)
+        inverted = s.i > tok.i  # "affirme le Wall Street Journal", "rapportent deux sources"
+        if not (has_complement or inverted or tok.dep_ in {"parataxis", "ROOT"}):
+            continue
+        sp = speaker_of_np(s, ents)
+        if sp is None:
+            continue
+        if sp.via is None:
+            for c in s.children:
+                if c.dep_ == "nmod" and _is_media_dative(c, ents):
+                    b = ents.entity_at(c)
+                    assert b is not None
+                    sp = Speaker(sp.name, sp.kind, sp.entity, sp.of, sp.tokens, Source(b.name, _media_kind(b)))
+        speakers.append(Speaker(sp.name, sp.kind, sp.entity, sp.of, sp.tokens, sp.via, tok.i))
+    return tokens, speakers
+
+
+def _is_media_dative(tok: Token, ents: DocEntities) -> bool:
+    b = ents.entity_at(tok)
+    return b is not None and b.type == "MEDIA"
+
+
+_CLOSING = re.compile(
+    r"^\s*\(?\s*(?:sources?|avec|d['’]après|via)\s*:?\s*(?P<name>[A-Z][\w&.'’\- ]{1,40}?)\s*\)?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def article_source(doc: Doc, ents: DocEntities) -> Source | None:
+    """A closing "Source : Reuters" or "(avec AFP)" line names the source of the whole article."""
+    lines = [ln for ln in doc.text.strip().split("\n") if ln.strip()]
+    for line in reversed(lines[-3:]):
+        m = _CLOSING.match(line)
+        if m:
+            name = m.group("name").strip()
+            from ondit.extract.gazetteer import gazetteer
+
+            entry = gazetteer().lookup(name)
+            if entry is not None and entry.type == "MEDIA":
+                return Source(entry.name, entry.kind or "media")
+            return Source(name, "media")
+    return None
+
+
+def chain_for(
+    speakers: list[Speaker],
+    parties: set[str],
+    party_ids: set[str],
+    outlet: str | None,
+    closing: Source | None,
+) -> tuple[Source, ...]:
+    chain: list[Source] = []
+    if outlet:
+        chain.append(Source(outlet, "outlet"))
+    if closing is not None and closing.name != outlet:
+        chain.append(closing)
+    for sp in speakers:
+        if sp.via is not None:
+            chain.append(sp.via)
+        kind = sp.kind
+        if kind == "org":
+            kind = "party" if (sp.entity is not None and sp.entity.id in party_ids) or sp.name in parties else "official"
+        elif kind == "person":
+            kind = "party" if sp.of in parties else "official"
+        chain.append(Source(sp.name, kind, sp.of))
+    # drop repeated links ("d'après Reuters" in an article whose closing line is Reuters)
+    out: list[Source] = []
+    for link in chain:
+        if out and out[-1].name == link.name:
+            if link.kind != "outlet":
+                out[-1] = link if out[-1].kind == "outlet" and False else out[-1]
+            continue
+        if any(o.name == link.name for o in out) and link.kind in {"agency", "media"}:
+            continue
+        out.append(link)
+    return tuple(out)

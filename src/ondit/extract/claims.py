@@ -1,0 +1,952 @@
+"""Claims of one article: triggers, argument roles, certainty, source chain, time, quantity.
+
+Everything works on the one spaCy parse: triggers come from the cue lexicon
+(`lexicons/claims_fr.toml`), roles from the dependency tree around the
+trigger, certainty from the trigger's chain of governing words
+(`extract/certainty.py`), sources from "selon …" phrases and speech verbs
+(`extract/attribution.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from ondit import lexicons
+from ondit.extract.attribution import Speaker, article_source, chain_for, speakers_for
+from ondit.extract.certainty import Certainty, certainty_of, no_comment_cue
+from ondit.extract.entities import DocEntities, EntityBuilder
+from ondit.extract.quantity import QuantityMatch
+from ondit.extract.timex import Timex
+from ondit.model import Claim, PubDate, Quantity, Source, TimeRef
+
+PARTY_ROLES = {"agent", "partner", "client", "owner", "owned", "person", "org", "place", "market", "target"}
+PHRASE_ROLES = {"topic", "object", "sector", "product", "facility", "metric", "role", "event"}
+ROLE_TYPES: dict[str, set[str]] = {
+    "agent": {"ORG", "BRAND", "MEDIA"},
+    "partner": {"ORG", "BRAND", "MEDIA"},
+    "client": {"ORG", "BRAND"},
+    "owner": {"ORG", "BRAND", "MEDIA"},
+    "owned": {"ORG", "BRAND", "PRODUCT", "MEDIA"},
+    "person": {"PER"},
+    "org": {"ORG", "BRAND", "MEDIA"},
+    "place": {"PLACE"},
+    "market": {"PLACE", "ORG"},
+    "target": {"ORG", "BRAND", "MEDIA", "PRODUCT"},
+}
+NO_TIME_TYPES = {"ownership", "sales", "financials"}
+QUANTITY_TYPES = {"sales", "financials", "acquisition", "investment"}
+# "le groupe X" / "la société X": a company noun in apposition is not a phrase role
+_ISO_VALUE = re.compile(r"^\d{4}(?:-(?:\d{2}|Q[1-4]|H[12]|W\d{2})(?:-\d{2}(?:T\d{2}:\d{2})?)?)?$")
+_PERIOD_ANAPHORA = ("même période", "cette période", "la période", "même temps", "même année", "même trimestre")
+_PRODUCT_RUMOUR_ADJ = {"prochain", "prochaine", "futur", "future", "éventuel", "éventuelle", "nouveau", "nouvelle", "hypothétique", "fameux", "fameuse"}
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    type: str
+    symmetric: bool
+    verbs: frozenset[str]
+    nouns: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+    roles: dict[str, tuple[str, ...]]
+    key: tuple[str, ...]
+    needs_quantity: bool
+    needs_time: bool
+    verbs_need_sector: bool
+    verbs_need_facility: bool
+    verbs_need_metric: bool
+
+
+def _norm_lemma(text: str) -> str:
+    text = text.lower().replace("’", "'")
+    for prefix in ("se ", "s'"):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
+
+
+@cache
+def type_specs() -> dict[str, TypeSpec]:
+    data = lexicons.load("claims_fr")
+    out: dict[str, TypeSpec] = {}
+    for typ, raw in data.items():
+        excluded = {_norm_lemma(v) for v in raw.get("verbs_need_object", [])}
+        verbs = frozenset(_norm_lemma(v) for v in raw.get("verbs", []) if " " not in _norm_lemma(v)) - excluded
+        nouns = frozenset(n.lower() for n in raw.get("nouns", []) if " " not in n)
+        phrases = [p for p in raw.get("phrases", [])]
+        phrases += [n for n in raw.get("nouns", []) if " " in n]
+        phrases += [v for v in raw.get("verbs", []) if " " in _norm_lemma(v)]
+        roles = {
+            r: tuple(raw[r])
+            for r in (*PARTY_ROLES, *PHRASE_ROLES)
+            if r in raw
+        }
+        out[typ] = TypeSpec(
+            type=typ,
+            symmetric=bool(raw.get("symmetric", False)),
+            verbs=verbs,
+            nouns=nouns,
+            phrases=tuple(tuple(_norm_lemma(p).replace("'", "' ").split()) for p in phrases),
+            roles=roles,
+            key=tuple(raw.get("key", [])),
+            needs_quantity=bool(raw.get("needs_quantity", False)),
+            needs_time=bool(raw.get("needs_time", False)),
+            verbs_need_sector=bool(raw.get("verbs_need_sector", False)),
+            verbs_need_facility=bool(raw.get("verbs_need_facility", False)),
+            verbs_need_metric=bool(raw.get("verbs_need_metric", False)),
+        )
+    return out
+
+
+@dataclass
+class Trigger:
+    token: Token
+    spec: TypeSpec
+    via_phrase: bool
+    words: str
+
+
+@dataclass
+class Draft:
+    type: str
+    args: dict[str, list[EntityBuilder] | str]
+    trigger: Token
+    sentence: Span
+    certainty: Certainty
+    speakers: list[Speaker]
+    time: TimeRef | None = None
+    quantity: Quantity | None = None
+    extra_arg_ids: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- triggers
+
+
+def _tok_forms(tok: Token) -> set[str]:
+    return {tok.lemma_.lower(), tok.lower_, _norm_lemma(tok.lemma_)}
+
+
+def find_triggers(sent: Span) -> list[Trigger]:
+    specs = type_specs()
+    out: list[Trigger] = []
+    seen: set[tuple[int, str]] = set()
+    toks = list(sent)
+    # multi-word cues first
+    for spec in specs.values():
+        for phrase in spec.phrases:
+            n = len(phrase)
+            for i in range(len(toks) - n + 1):
+                window = toks[i : i + n]
+                if all(w in _tok_forms(t) or w == t.lower_.replace("’", "'") for w, t in zip(phrase, window, strict=True)):
+                    head = next((t for t in window if t.pos_ in {"NOUN", "VERB", "PROPN"}), window[0])
+                    if (head.i, spec.type) not in seen:
+                        seen.add((head.i, spec.type))
+                        out.append(Trigger(head, spec, True, " ".join(t.text for t in window)))
+    for tok in toks:
+        forms = _tok_forms(tok)
+        for spec in specs.values():
+            if (tok.i, spec.type) in seen:
+                continue
+            if tok.pos_ in {"VERB", "AUX"} and forms & spec.verbs or tok.pos_ in {"NOUN", "PROPN"} and forms & spec.nouns:
+                seen.add((tok.i, spec.type))
+                out.append(Trigger(tok, spec, False, tok.text))
+    return out
+
+
+# ---------------------------------------------------------------- syntax helpers
+
+
+def predicate_of(tok: Token) -> Token:
+    """The verb a trigger noun depends on ("a signé un accord" -> signé); a verb is its own."""
+    if tok.pos_ in {"VERB", "AUX"}:
+        return tok
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ in {"ROOT", "appos", "conj"} or cur.head is cur:
+            return tok
+        cur = cur.head
+        if cur.pos_ in {"VERB", "AUX"}:
+            return cur
+    return tok
+
+
+def _case_words(tok: Token) -> str:
+    cases = [c for c in tok.children if c.dep_ in {"case", "mark"} and c.i < tok.i]
+    if not cases:
+        return ""
+    words = []
+    for c in sorted(cases, key=lambda t: t.i):
+        words.append(c.lower_.replace("’", "'"))
+        words.extend(f.lower_ for f in c.children if f.dep_ == "fixed")
+    text = " ".join(words).replace("d' ", "de ").replace("d'", "de")
+    return {"du": "de", "des": "de", "au": "à", "aux": "à"}.get(text, text)
+
+
+def _prep_matches(tok: Token, prep: str) -> bool:
+    words = _case_words(tok)
+    if not words:
+        return False
+    if words == prep:
+        return True
+    if prep in {"au", "aux"} and words == "à":
+        return True
+    parts = words.split()
+    return parts[-1] == prep or words.endswith(" " + prep) or words.startswith(prep + " ") and prep != "de"
+
+
+def _is_rel_pronoun(tok: Token) -> bool:
+    return tok.pos_ == "PRON" and "Rel" in tok.morph.get("PronType")
+
+
+def antecedent_of_relative(rel: Token, ents: DocEntities) -> Token | None:
+    j = rel.i - 1
+    doc = rel.doc
+    while j >= rel.sent.start and (doc[j].is_punct or doc[j].is_space):
+        j -= 1
+    if j >= rel.sent.start and ents.entity_at(doc[j]) is not None:
+        return doc[j]
+    # "X, la maison mère de Y, qui …": walk to the clause's head noun
+    verb = rel.head
+    if verb.dep_.startswith("acl") and verb.head.i < rel.i:
+        return verb.head
+    return None
+
+
+def _subject_on_the_left(tok: Token, ents: DocEntities) -> Token | None:
+    """French is subject-verb: the entity right before the verb group ("X ne serait pas", "X a signé")."""
+    doc = tok.doc
+    group = [c for c in tok.children if c.dep_ in {"cop", "aux", "aux:tense", "aux:pass"} or c.lower_ in {"ne", "n'", "n’", "se", "s'", "s’"}]
+    start = min([tok.i, *(c.i for c in group if c.i < tok.i)])
+    if tok.pos_ in {"NOUN", "PROPN"} and not group:
+        return None
+    j = start - 1
+    while j >= tok.sent.start and (doc[j].pos_ == "ADV" or doc[j].lower_ in {"ne", "n'", "n’", "se", "s'", "s’", "en", "y"}):
+        j -= 1
+    if j >= tok.sent.start and ents.entity_at(doc[j]) is not None and ents.entity_at(doc[j]).type in {"ORG", "BRAND", "PER", "MEDIA"}:  # type: ignore[union-attr]
+        return doc[j]
+    return None
+
+
+def subject_of(tok: Token, ents: DocEntities, depth: int = 0) -> Token | None:
+    subs = [c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass", "expl:subj"}]
+    if not subs:
+        left = _subject_on_the_left(tok, ents)
+        if left is not None:
+            return left
+    if subs:
+        subs.sort(key=lambda c: (ents.entity_at(c) is None and not _has_entity(c, ents), c.dep_ != "nsubj"))
+        sub = subs[0]
+        if _is_rel_pronoun(sub):
+            return antecedent_of_relative(sub, ents)
+        return sub
+    if depth > 5 or tok.head is tok:
+        return None
+    head = tok.head
+    if tok.dep_ in {"xcomp", "conj", "advcl", "obl:arg", "obl:mod", "obl", "obj", "nmod", "ccomp", "acl", "dep"}:
+        if tok.dep_ == "ccomp" and "Fin" in tok.morph.get("VerbForm"):
+            return None
+        if tok.dep_ == "advcl" and any(c.lower_ in {"si", "quand", "lorsque", "parce", "puisque"} for c in tok.children):
+            return None
+        return subject_of(head, ents, depth + 1)
+    if tok.dep_ == "acl:relcl":
+        rel = [c for c in tok.children if _is_rel_pronoun(c)]
+        return antecedent_of_relative(rel[0], ents) if rel else head
+    return None
+
+
+def _has_entity(tok: Token, ents: DocEntities) -> bool:
+    return bool(entities_in(tok, ents, {"ORG", "BRAND", "PER", "MEDIA", "PLACE", "PRODUCT"}))
+
+
+_NP_DEPS = {"appos", "flat:name", "flat:foreign", "flat", "compound", "fixed", "nummod", "amod"}
+
+
+@cache
+def _company_nouns() -> frozenset[str]:
+    data = lexicons.load("entities_fr")
+    return frozenset(data["company_nouns"]) | frozenset(data["person_titles"]) | frozenset(data["brand_nouns"])
+
+
+def entities_in(
+    tok: Token, ents: DocEntities, types: set[str], with_conj: bool = True, list_head: bool = False
+) -> list[EntityBuilder]:
+    """The entities a noun phrase names: its head, its appositions, its coordinated members.
+
+    A common noun that is not a company noun names no entity: "des usines de General Motors"
+    is an asset, not General Motors.
+    """
+    out: list[EntityBuilder] = []
+
+    def add(b: EntityBuilder | None) -> bool:
+        if b is not None and b.type in types:
+            if b not in out:
+                out.append(b)
+            return True
+        return False
+
+    def visit(t: Token, depth: int) -> None:
+        if add(ents.entity_at(t)):
+            pass
+        elif t.pos_ == "NOUN" and t.lemma_.lower() not in _company_nouns() and depth == 0 and not list_head:
+            return
+        else:
+            for c in t.children:
+                if c.dep_ in _NP_DEPS or (c.dep_ == "nmod" and not _case_words(c)):
+                    if depth < 2 and add(ents.entity_at(c)):
+                        break
+            else:
+                # "le groupe de X" / "les usines de X" are handled by phrase roles; a bare
+                # appositive list ("marques : A, B et C")
+                for c in t.children:
+                    if c.dep_ in {"appos"} and depth < 2:
+                        visit(c, depth + 1)
+        if with_conj:
+            for c in t.children:
+                if c.dep_ == "conj" and depth < 4:
+                    visit(c, depth + 1)
+                elif c.dep_ == "nmod" and not _case_words(c) and depth < 4 and c.pos_ == "PROPN":
+                    visit(c, depth + 1)
+
+    visit(tok, 0)
+    return out
+
+
+_PHRASE_KEEP = {"det", "amod", "nummod", "compound", "flat", "flat:name", "fixed", "advmod"}
+
+
+def noun_phrase(tok: Token) -> str:
+    """The shortest noun phrase the text uses for tok: determiners, adjectives, a short "de N"."""
+    idx = {tok.i}
+    for c in tok.children:
+        if c.dep_ in _PHRASE_KEEP and c.dep_ != "advmod" or c.dep_ == "det":
+            if c.dep_ == "amod" and c.pos_ == "VERB":
+                continue
+            idx.update(t.i for t in c.subtree if abs(t.i - tok.i) < 6 and t.dep_ != "punct")
+        elif c.dep_ == "nmod" and _case_words(c) in {"de"} and c.i > tok.i:
+            sub = list(c.subtree)
+            if len(sub) <= 5 and not any(t.dep_ in {"acl", "acl:relcl"} for t in sub):
+                idx.update(t.i for t in sub)
+    lo, hi = min(idx), max(idx)
+    ents = tok.doc._.ondit_ents
+    if ents is not None:
+        for i in range(lo, hi + 1):
+            b = ents.tok2ent.get(i)
+            if b is not None:
+                for s, e in b.mentions:
+                    if s <= i < e:
+                        lo, hi = min(lo, s), max(hi, e - 1)
+    span = tok.doc[lo : hi + 1]
+    # cut at punctuation
+    toks = [t for t in span]
+    out: list[Token] = []
+    for t in toks:
+        if t.is_punct and t.i > tok.i:
+            break
+        if t.is_punct:
+            out.clear()
+            continue
+        out.append(t)
+    if not out:
+        return tok.text
+    return tok.doc[out[0].i : out[-1].i + 1].text
+
+
+# ---------------------------------------------------------------- roles
+
+
+def _role_tokens(source: str, trig: Token, pred: Token, ents: DocEntities) -> list[Token]:
+    """Candidate tokens for one role source ("subj", "obj", "prep:X", "poss", "self")."""
+    if source == "subj":
+        s = subject_of(trig, ents) if trig.pos_ in {"NOUN", "PROPN"} and trig is pred else None
+        if s is None and trig.pos_ in {"NOUN", "PROPN"}:
+            s = next((c for c in trig.children if c.dep_.startswith("nsubj")), None)
+        if s is None:
+            s = subject_of(pred, ents)
+        return [s] if s is not None else []
+    if source == "obj":
+        base = trig if trig.pos_ in {"VERB", "AUX"} else None
+        if base is None:
+            return []
+        return [c for c in base.children if c.dep_ in {"obj", "nsubj:pass"}]
+    if source == "self":
+        return [trig]
+    if source == "poss":
+        if any("Yes" in c.morph.get("Poss") for c in trig.children if c.dep_ == "det"):
+            s = subject_of(pred if pred is not trig else trig.head, ents)
+            return [s] if s is not None else []
+        return []
+    if source.startswith("prep:"):
+        prep = source[5:]
+        out: list[Token] = []
+        places = [trig]
+        if pred is not trig:
+            places.append(pred)
+        if trig.pos_ in {"VERB", "AUX"}:
+            places.extend(c for c in trig.children if c.dep_ == "obj")
+        for p in places:
+            for c in p.children:
+                if c.dep_ in {"nmod", "obl", "obl:arg", "obl:mod", "advcl", "obl:agent", "iobj"} and _prep_matches(c, prep):
+                    out.append(c)
+        if prep == "entre":
+            out = out[:1]
+        return out
+    return []
+
+
+def fill_roles(
+    trig: Token, spec: TypeSpec, ents: DocEntities, used_sentence_tokens: set[int]
+) -> dict[str, list[EntityBuilder] | str] | None:
+    pred = predicate_of(trig)
+    args: dict[str, list[EntityBuilder] | str] = {}
+    used: set[str] = set()
+    for role, sources in spec.roles.items():
+        for source in sources:
+            toks = _role_tokens(source, trig, pred, ents)
+            for t in toks:
+                if t.i in used_sentence_tokens:
+                    continue
+                if role in PARTY_ROLES:
+                    found = [b for b in entities_in(t, ents, ROLE_TYPES[role]) if b.id not in used]
+                    if role == "target" and not found and t.pos_ == "NOUN":
+                        args[role] = noun_phrase(t)
+                        break
+                    if found:
+                        if source == "prep:entre" and role in {"agent", "partner"} and len(found) >= 2:
+                            args["agent"] = [found[0]]
+                            args["partner"] = found[1:]
+                            used.update(b.id for b in found)
+                        else:
+                            args[role] = found
+                            used.update(b.id for b in found)
+                        break
+                else:
+                    text = _phrase_for(role, t, ents)
+                    if text:
+                        args[role] = text
+                        break
+            if role in args:
+                break
+    return args
+
+
+def _phrase_for(role: str, tok: Token, ents: DocEntities) -> str | None:
+    if role == "sector":
+        for t in tok.subtree:
+            b = ents.entity_at(t)
+            if b is not None and b.type == "SECTOR":
+                return _mention_text_at(t, b)
+        return None
+    if role == "product":
+        b = ents.entity_at(tok)
+        if b is not None and b.type == "PRODUCT":
+            return b.name
+        if b is not None and b.type != "SECTOR":
+            return None
+        if any(q.start <= tok.idx < q.end for q in tok.doc._.ondit_quantities or []):
+            return None
+        return noun_phrase(tok) if tok.pos_ in {"NOUN", "PROPN"} else None
+    if role == "event":
+        return noun_phrase(tok)
+    if tok.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    return noun_phrase(tok)
+
+
+def _mention_text_at(tok: Token, b: EntityBuilder) -> str:
+    for s, e in b.mentions:
+        if s <= tok.i < e:
+            # with its determiner: "la voiture électrique"
+            doc = tok.doc
+            if s > 0 and doc[s - 1].dep_ == "det" and doc[s - 1].pos_ == "DET":
+                return doc[s - 1 : e].text
+            return doc[s:e].text
+    return b.name
+
+
+# ---------------------------------------------------------------- time and quantity
+
+
+def _timex_token(doc: Doc, tx: Timex) -> Token | None:
+    span = doc.char_span(tx.start, tx.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _past_tense(pred: Token) -> bool:
+    chain = [pred, *pred.ancestors]
+    for t in chain[:4]:
+        tense = t.morph.get("Tense")
+        if "Past" in tense and any(c.dep_.startswith("aux") for c in t.children):
+            return True
+        if "Imp" in tense and not t.text.endswith(("rait", "raient")):
+            return True
+        if t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm"):
+            return False
+    return False
+
+
+def _role_for(tx: Timex, pred: Token, dct: PubDate | None) -> str:
+    if tx.tense == "future":
+        return "expected"
+    if tx.tense == "past":
+        return "occurred"
+    bounds = _period_bounds(tx.value) if tx.value else None
+    today = dct.date() if dct else None
+    if bounds and dct:
+        start, end = bounds
+        ref_start, ref_end = _period_bounds(dct.iso()[:10] if today else dct.iso()) or (start, end)
+        if end < ref_start:
+            return "occurred"
+        if start > ref_end:
+            return "expected"
+    return "occurred" if _past_tense(pred) else "expected"
+
+
+def _period_bounds(value: str) -> tuple[str, str] | None:
+    m = re.match(r"^(\d{4})(?:-(\d{2}|Q[1-4]|H[12]|W\d{2}))?(?:-(\d{2}))?", value)
+    if not m:
+        return None
+    y, part, day = m.group(1), m.group(2), m.group(3)
+    if part is None:
+        return f"{y}-01-01", f"{y}-12-31"
+    if part.startswith("Q"):
+        q = int(part[1])
+        return f"{y}-{3 * q - 2:02d}-01", f"{y}-{3 * q:02d}-31"
+    if part.startswith("H"):
+        h = int(part[1])
+        return (f"{y}-01-01", f"{y}-06-30") if h == 1 else (f"{y}-07-01", f"{y}-12-31")
+    if part.startswith("W"):
+        import datetime as dt
+
+        monday = dt.date.fromisocalendar(int(y), int(part[1:]), 1)
+        return monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
+    if day is None:
+        return f"{y}-{part}-01", f"{y}-{part}-31"
+    return f"{y}-{part}-{day}", f"{y}-{part}-{day}"
+
+
+def _usable(tx: Timex) -> bool:
+    if tx.type in {"DURATION", "SET"}:
+        return False
+    return tx.value is None or bool(_ISO_VALUE.match(tx.value))
+
+
+def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None) -> TimeRef | None:
+    cands = [tx for tx in timexes if sent.start_char <= tx.start < sent.end_char and _usable(tx)]
+    if not cands:
+        return None
+    pred = predicate_of(trig)
+    chain = {trig.i, pred.i, *(a.i for a in pred.ancestors)}
+
+    subtree = {t.i for t in trig.subtree}
+
+    def clause_verb(tok: Token) -> Token:
+        cur = tok
+        while cur.head.i != cur.i and not (cur.pos_ in {"VERB", "AUX"} and cur.dep_ != "aux:tense"):
+            cur = cur.head
+        return cur
+
+    def score(tx: Timex) -> tuple[int, int]:
+        tok = _timex_token(trig.doc, tx)
+        attached = tok is not None and (tok.head.i in chain or tok.i in subtree)
+        dist = abs(tx.start - trig.idx)
+        return (0 if attached else 1, dist)
+
+    def in_clause(tx: Timex) -> bool:
+        tok = _timex_token(trig.doc, tx)
+        if tok is None:
+            return False
+        if tok.head.i in chain or tok.i in subtree:
+            return True
+        return clause_verb(tok).i in chain
+
+    cands = [tx for tx in cands if in_clause(tx)]
+    if not cands:
+        return None
+    tx = min(cands, key=score)
+    return TimeRef(tx.spec_value(), tx.precision if tx.spec_value() else None, tx.approximate, _role_for(tx, pred, dct), tx.text, tx.start, tx.end)  # type: ignore[arg-type]
+
+
+def pick_quantity(trig: Token, sent: Span, quantities: list[QuantityMatch], typ: str) -> QuantityMatch | None:
+    cands = [q for q in quantities if sent.start_char <= q.start < sent.end_char]
+    if typ == "sales":
+        cands = [q for q in cands if q.unit not in {"%", "EUR", "USD", "CNY", "GBP", "JPY", "CHF"}]
+    elif typ == "financials":
+        cands = [q for q in cands if q.unit not in {"vehicles", "units", "orders", "employees"}]
+    elif typ in {"acquisition", "investment"}:
+        cands = [q for q in cands if q.unit not in {"vehicles", "units", "orders", "employees"}]
+    if not cands:
+        return None
+    return min(cands, key=lambda q: abs(q.start - trig.idx))
+
+
+# ---------------------------------------------------------------- main
+
+
+def _party_names(args: dict[str, list[EntityBuilder] | str]) -> set[str]:
+    out: set[str] = set()
+    for v in args.values():
+        if isinstance(v, list):
+            out.update(b.name for b in v)
+    return out
+
+
+def _expand(draft_args: dict[str, list[EntityBuilder] | str], spec: TypeSpec) -> Iterator[dict[str, list[EntityBuilder] | str]]:
+    """One claim per party of a listed key role; places stay a list."""
+    list_roles = [r for r in spec.key if isinstance(draft_args.get(r), list) and len(draft_args[r]) > 1 and r != "place"]
+    if not list_roles:
+        yield draft_args
+        return
+    role = list_roles[0]
+    members = draft_args[role]
+    assert isinstance(members, list)
+    for m in members:
+        one = dict(draft_args)
+        one[role] = [m]
+        yield from _expand(one, spec)
+
+
+def _complete(args: dict[str, list[EntityBuilder] | str], spec: TypeSpec) -> bool:
+    for role in spec.key:
+        v = args.get(role)
+        if not v:
+            return False
+    return True
+
+
+def find_claims(doc: Doc) -> list[Claim]:
+    ents: DocEntities = doc._.ondit_ents
+    dct: PubDate | None = doc._.ondit_published
+    outlet: str | None = doc._.ondit_outlet
+    timexes: list[Timex] = doc._.ondit_timexes or []
+    quantities: list[QuantityMatch] = doc._.ondit_quantities or []
+    furniture: set[int] = doc._.ondit_furniture or set()
+    closing = article_source(doc, ents)
+
+    drafts: list[Draft] = []
+    last_period: str | None = None
+    last_unit: str | None = None
+    sents = list(doc.sents)
+    for sent in sents:
+        line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
+        if line_start in furniture or sent.start_char in furniture:
+            continue
+        if not any(t.is_alpha for t in sent):
+            continue
+        speakers_tokens, speakers = speakers_for(sent, ents)
+        sent_drafts: list[Draft] = []
+        triggers = find_triggers(sent)
+        taken_triggers: set[int] = set()
+        for trig in triggers:
+            if trig.token.i in taken_triggers and not trig.via_phrase:
+                continue
+            spec = trig.spec
+            args = fill_roles(trig.token, spec, ents, speakers_tokens)
+            if args is None:
+                continue
+            args = _postprocess_args(trig, spec, args, ents, doc)
+            if args is None or not _complete(args, spec):
+                continue
+            quantity = None
+            if spec.type in QUANTITY_TYPES:
+                qm = pick_quantity(trig.token, sent, quantities, spec.type)
+                if qm is None and spec.needs_quantity:
+                    continue
+                if qm is not None:
+                    unit = qm.unit or (last_unit if spec.type == "sales" else None) or "units"
+                    period = None
+                    if spec.type in {"sales", "financials"}:
+                        period = _period_in(sent, timexes)
+                        if period is None and any(p in sent.text.lower() for p in _PERIOD_ANAPHORA):
+                            period = last_period
+                        if period is not None:
+                            last_period = period
+                        if qm.unit:
+                            last_unit = qm.unit
+                    quantity = Quantity(qm.value, unit, period, qm.text, qm.start, qm.end)
+            time = None if spec.type in NO_TIME_TYPES else pick_time(trig.token, sent, timexes, dct)
+            if spec.needs_time and time is None:
+                continue
+            own = [sp for sp in speakers if sp.covers(trig.token)]
+            if spec.type == "ownership" and trig.token.pos_ in {"NOUN", "PROPN"}:
+                own = []  # "Geely, la maison mère de Volvo": background in the article's voice
+            cert = certainty_of(trig.token, sent, own, _party_names(args))
+            taken_triggers.add(trig.token.i)
+            sent_drafts.append(Draft(spec.type, args, trig.token, sent, cert, own, time, quantity))
+        sent_drafts.extend(_product_rumours(sent, ents, sent_drafts, speakers))
+        if not sent_drafts:
+            sent_drafts.extend(_reactions(sent, ents, drafts, speakers))
+        drafts.extend(sent_drafts)
+
+    claims: list[Claim] = []
+    seen: set[tuple[object, ...]] = set()
+    for d in drafts:
+        spec = type_specs().get(d.type)
+        for args in _expand(d.args, spec) if spec else [d.args]:
+            claim = _to_claim(d, args, outlet, closing)
+            key = (claim.type, claim.args, claim.certainty, claim.source[-1].name if claim.source else "")
+            if key in seen:
+                continue
+            seen.add(key)
+            claims.append(claim)
+    return claims
+
+
+def _period_in(sent: Span, timexes: list[Timex]) -> str | None:
+    for tx in timexes:
+        if sent.start_char <= tx.start < sent.end_char and tx.value and _ISO_VALUE.match(tx.value):
+            if tx.precision in {"year", "half", "quarter", "month"}:
+                return tx.value
+    return None
+
+
+def _postprocess_args(
+    trig: Trigger, spec: TypeSpec, args: dict[str, list[EntityBuilder] | str], ents: DocEntities, doc: Doc
+) -> dict[str, list[EntityBuilder] | str] | None:
+    tok = trig.token
+    if spec.type == "market_entry":
+        if "sector" not in args:
+            if trig.via_phrase or any(c.lower_ in {"secteur", "marché", "domaine", "créneau", "segment"} for c in tok.subtree):
+                sector = _last_sector_before(tok, ents)
+                if sector is None:
+                    return None
+                args["sector"] = sector
+            else:
+                return None
+    if spec.type == "facility" and tok.pos_ in {"VERB", "AUX"}:
+        objs = [c for c in tok.children if c.dep_ == "obj"]
+        if not objs or objs[0].lemma_.lower() not in spec.nouns:
+            return None
+        args["facility"] = noun_phrase(objs[0])
+        for o in objs:
+            places = [b for t in o.subtree for b in [ents.entity_at(t)] if b is not None and b.type == "PLACE"]
+            if places and "place" not in args:
+                args["place"] = list(dict.fromkeys(places))
+    if spec.type == "facility" and tok.pos_ in {"NOUN", "PROPN"}:
+        pred = predicate_of(tok)
+        if pred is tok or pred.lemma_.lower() not in type_specs()["facility"].verbs:
+            return None
+        args["facility"] = noun_phrase(tok)
+    if spec.type == "financials" and tok.pos_ in {"VERB", "AUX"}:
+        objs = [c for c in tok.children if c.dep_ == "obj"]
+        if not objs or not any(w in spec.nouns or w in {"chiffre"} for w in _tok_forms(objs[0])):
+            return None
+    if spec.type == "financials" and tok.pos_ in {"NOUN", "PROPN"}:
+        args["metric"] = trig.words if trig.via_phrase else tok.lemma_
+        if "agent" not in args:
+            owner = _owner_of_noun(tok, ents)
+            if owner:
+                args["agent"] = owner
+    if spec.type == "ownership":
+        fixed = _ownership(trig, ents)
+        if fixed is None:
+            return None
+        args = fixed
+    if spec.type == "acquisition" and tok.pos_ in {"NOUN", "PROPN"} and "agent" not in args:
+        return None
+    if spec.type == "announcement":
+        args["event"] = noun_phrase(tok) if not trig.via_phrase else _phrase_with_det(tok, trig.words)
+        if "agent" not in args:
+            return None
+    if spec.type == "product_launch" and "product" in args:
+        prod = args["product"]
+        if isinstance(prod, str) and prod.lower() in {"cela", "ça", "ceci", "le", "la", "les"}:
+            return None
+    return args
+
+
+def _phrase_with_det(tok: Token, words: str) -> str:
+    det = [c for c in tok.children if c.dep_ == "det"]
+    return f"{det[0].text} {words}" if det else words
+
+
+def _owner_of_noun(tok: Token, ents: DocEntities) -> list[EntityBuilder] | None:
+    for c in tok.children:
+        if c.dep_ == "nmod" and _case_words(c) == "de":
+            found = entities_in(c, ents, {"ORG", "BRAND"})
+            if found:
+                return found
+    return None
+
+
+_OWNER_NOUNS = {"maison", "société", "propriétaire", "actionnaire", "mère", "maison-mère"}
+
+
+def _ownership(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder] | str] | None:
+    tok = trig.token
+    if tok.pos_ in {"VERB", "AUX"}:
+        owner = subject_of(tok, ents)
+        objs = [c for c in tok.children if c.dep_ == "obj"]
+        if owner is None or not objs:
+            return None
+        owner_e = entities_in(owner, ents, ROLE_TYPES["owner"])
+        owned: list[EntityBuilder] = []
+        for o in objs:
+            owned += entities_in(o, ents, {"ORG", "BRAND", "PRODUCT"})
+            for t in o.subtree:
+                b = ents.entity_at(t)
+                if b is not None and b.type in {"BRAND", "ORG", "PRODUCT"} and b not in owned and t.i > o.i:
+                    owned.append(b)
+        owned = [b for b in owned if b not in owner_e]
+        if not owner_e or not owned:
+            return None
+        return {"owner": owner_e[:1], "owned": owned}
+    # nouns: "X, la maison mère de Y" / "Y, filiale de X" / "la marque X du groupe Y"
+    of = None
+    for c in tok.children:
+        if c.dep_ in {"nmod", "amod"} and _case_words(c) == "de":
+            of = entities_in(c, ents, {"ORG", "BRAND", "PRODUCT", "MEDIA"}, with_conj=False)
+            if of:
+                break
+    if not of:
+        # "maison mère" parsed as noun + amod: look under the second word
+        for c in tok.children:
+            for cc in c.children:
+                if cc.dep_ == "nmod" and _case_words(cc) == "de":
+                    of = entities_in(cc, ents, {"ORG", "BRAND", "PRODUCT", "MEDIA"}, with_conj=False)
+                    if of:
+                        break
+    if not of:
+        return None
+    doc = tok.doc
+    # the apposed entity: right before ("Geely, la maison mère de") or the head of the apposition
+    j = tok.i - 1
+    while j >= tok.sent.start and (doc[j].pos_ == "DET" or doc[j].is_punct):
+        j -= 1
+    apposed = ents.entity_at(doc[j]) if j >= tok.sent.start else None
+    if apposed is None and tok.dep_ == "appos":
+        found = entities_in(tok.head, ents, {"ORG", "BRAND", "PRODUCT", "MEDIA"}, with_conj=False)
+        apposed = found[0] if found else None
+    if apposed is None:
+        # "la marque X, filiale du groupe Y": a name right after
+        k = tok.i + 1
+        if k < len(doc) and ents.entity_at(doc[k]) is not None:
+            apposed = ents.entity_at(doc[k])
+    if apposed is None or apposed in of:
+        return None
+    lemma = tok.lemma_.lower()
+    if lemma in _OWNER_NOUNS or trig.words.lower().startswith(("maison", "société mère", "actionnaire")):
+        return {"owner": [apposed], "owned": of[:1]}
+    return {"owner": of[:1], "owned": [apposed]}
+
+
+def _last_sector_before(tok: Token, ents: DocEntities) -> str | None:
+    best: tuple[int, EntityBuilder] | None = None
+    for b in ents.builders:
+        if b.type != "SECTOR":
+            continue
+        for s, _e in b.mentions:
+            if s < tok.i and (best is None or s > best[0]):
+                best = (s, b)
+    if best is None:
+        return None
+    return _mention_text_at(tok.doc[best[0]], best[1])
+
+
+def _product_rumours(sent: Span, ents: DocEntities, drafts: list[Draft], speakers: list[Speaker]) -> list[Draft]:
+    """A product named with "prochaine", "éventuelle", "future": a launch spoken of as possible."""
+    out: list[Draft] = []
+    used = {b.id for d in drafts for v in d.args.values() if isinstance(v, list) for b in v}
+    used |= {v for d in drafts for v in d.args.values() if isinstance(v, str)}  # type: ignore[misc]
+    kb_products = {b.id: b for b in ents.builders if b.type == "PRODUCT" and b.maker}
+    for tok in sent:
+        b = ents.tok2ent.get(tok.i)
+        if b is None or b.id not in kb_products or b.id in used or b.name in used:
+            continue
+        if tok.i != min(s for s, _e in b.mentions if sent.start <= s < sent.end):
+            continue
+        root = tok
+        while root.head.i != root.i and root.head.i in range(sent.start, sent.end) and ents.tok2ent.get(root.head.i) is b:
+            root = root.head
+        mods = {t.lower_ for t in sent[max(0, tok.i - sent.start - 3) : tok.i - sent.start]}
+        if not mods & _PRODUCT_RUMOUR_ADJ:
+            continue
+        maker = next((m for m in ents.builders if m.name == b.maker and m.type in {"ORG", "BRAND"}), None)
+        if maker is None:
+            maker = EntityBuilder("KB:" + str(b.maker), str(b.maker), "ORG")
+        cert = certainty_of(tok, sent, speakers, {maker.name})
+        if cert.value == "certain":
+            cert = Certainty("possible", next(iter(mods & _PRODUCT_RUMOUR_ADJ)))
+        out.append(Draft("product_launch", {"agent": [maker], "product": b.name}, tok, sent, cert, speakers))
+        used.add(b.id)
+    return out
+
+
+def _reactions(sent: Span, ents: DocEntities, earlier: list[Draft], speakers: list[Speaker]) -> list[Draft]:
+    """"Contacté, X n'a pas souhaité commenter." / "X dément." about claims reported earlier."""
+    cue = no_comment_cue(sent)
+    certainty = "uncommitted"
+    if cue is None:
+        root = sent.root
+        den = set(lexicons.load("certainty_fr")["denial_verbs"])
+        if root.lemma_.lower() in den and not any(c.dep_ == "advmod" and c.lower_ in {"ne", "n'", "pas"} for c in root.children):
+            cue, certainty = root.text, "denied"
+        else:
+            return []
+    subj = subject_of(sent.root, ents)
+    party = None
+    if subj is not None:
+        found = entities_in(subj, ents, {"ORG", "BRAND", "PER", "MEDIA"})
+        party = found[0] if found else None
+    if party is None:
+        return []
+    out: list[Draft] = []
+    seen: set[tuple[str, str]] = set()
+    for d in earlier:
+        names = {b.id for v in d.args.values() if isinstance(v, list) for b in v}
+        if party.id not in names:
+            continue
+        k = (d.type, repr(sorted((r, v if isinstance(v, str) else tuple(b.name for b in v)) for r, v in d.args.items())))
+        if k in seen:
+            continue
+        seen.add(k)
+        speaker = Speaker(party.name, "org", party, None, tuple(range(sent.start, sent.end)))
+        out.append(replace(d, trigger=sent.root, sentence=sent, certainty=Certainty(certainty, cue), speakers=[speaker], time=d.time))
+    return out
+
+
+def _to_claim(d: Draft, args: dict[str, list[EntityBuilder] | str], outlet: str | None, closing: Source | None) -> Claim:
+    spec = type_specs().get(d.type)
+    role_order = list(spec.roles) if spec else list(args)
+    out_args: list[tuple[str, str | tuple[str, ...]]] = []
+    arg_ids: list[tuple[str, str]] = []
+    for role in sorted(args, key=lambda r: role_order.index(r) if r in role_order else 99):
+        v = args[role]
+        if isinstance(v, list):
+            if role == "place" or len(v) > 1:
+                out_args.append((role, tuple(b.name for b in v) if len(v) > 1 else v[0].name))
+            else:
+                out_args.append((role, v[0].name))
+                if v[0].id:
+                    arg_ids.append((role, v[0].id))
+        else:
+            out_args.append((role, v))
+    parties = _party_names(args)
+    party_ids = {b.id for v in args.values() if isinstance(v, list) for b in v}
+    source = chain_for(d.speakers, parties, party_ids, outlet, closing)
+    text = d.sentence.text
+    lead = len(text) - len(text.lstrip())
+    evidence = text.strip()
+    start = d.sentence.start_char + lead
+    return Claim(
+        type=d.type,
+        args=tuple(out_args),
+        certainty=d.certainty.value,
+        source=source,
+        cue=d.certainty.cue,
+        evidence=evidence,
+        start=start,
+        end=start + len(evidence),
+        time=d.time,
+        quantity=d.quantity,
+        called_off=d.certainty.called_off,
+        arg_ids=tuple(arg_ids),
+    )
+
+
+def iter_sentences(doc: Doc) -> Iterable[Span]:
+    return doc.sents

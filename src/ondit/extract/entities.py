@@ -1,0 +1,499 @@
+"""Entity mentions of one article, merged into entities.
+
+Sources of mentions, strongest first: the packaged gazetteer, sector phrases,
+spaCy's named entities (filtered and retyped by in-document voting and
+apposition cues), products named after their maker ("Apple Car"), and
+definite descriptions that refer back to a company ("le constructeur").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+from ondit import lexicons
+from ondit.extract.gazetteer import KBEntry, fold, gazetteer, sectors
+from ondit.model import Entity, Mention
+
+SPACY_TO_TYPE = {"PER": "PER", "ORG": "ORG", "LOC": "PLACE", "MISC": "ORG"}
+_DEFINITE = {"le", "la", "l'", "l’", "les", "ce", "cet", "cette", "ces"}
+
+
+@dataclass
+class EntityBuilder:
+    key: str
+    name: str
+    type: str
+    kb: KBEntry | None = None
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # token spans [start, end)
+    votes: Counter[str] = field(default_factory=Counter)
+    of: str | None = None
+    maker: str | None = None  # for a PRODUCT named after its maker
+    country: str = ""
+    descriptors: set[str] = field(default_factory=set)
+    id: str = ""
+
+
+@dataclass
+class DocEntities:
+    """What the entity stage leaves on the Doc (`doc._.ondit_ents`)."""
+
+    builders: list[EntityBuilder]
+    tok2ent: dict[int, EntityBuilder]
+    anaphors: dict[int, EntityBuilder]  # head token of a definite description -> its antecedent
+    subjects_by_sent: dict[int, list[EntityBuilder]]
+
+    def entity_at(self, tok: Token) -> EntityBuilder | None:
+        return self.tok2ent.get(tok.i) or self.anaphors.get(tok.i)
+
+    def to_entities(self, doc: Doc) -> tuple[Entity, ...]:
+        out = []
+        for b in self.builders:
+            mentions = tuple(
+                Mention(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), doc[s:e].text)
+                for s, e in sorted(b.mentions)
+            )
+            aliases = tuple(sorted(a for a in b.aliases if a != b.name))
+            out.append(Entity(b.id, b.name, b.type, aliases, mentions, b.kb.kind if b.kb else None, b.of))
+        return tuple(out)
+
+
+@cache
+def _cues() -> dict[str, object]:
+    return lexicons.load("entities_fr")
+
+
+def _strs(key: str) -> list[str]:
+    val = _cues()[key]
+    assert isinstance(val, list)
+    return [str(v) for v in val]
+
+
+@cache
+def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher, dict[str, str], dict[str, str]]:
+    """Gazetteer matcher (exact case) and sector matcher (lower case), built once per vocab."""
+    from spacy.lang.fr import French
+
+    tokenizer = French().tokenizer
+    gaz = PhraseMatcher(vocab, attr="ORTH")
+    forms: dict[str, str] = {}
+    for i, (form, canon) in enumerate(gazetteer().surface_forms()):
+        key = f"G{i}"
+        forms[key] = canon
+        gaz.add(key, [tokenizer(form)])
+    sec = PhraseMatcher(vocab, attr="LOWER")
+    sec_names: dict[str, str] = {}
+    for i, (variant, canon) in enumerate(sorted(sectors().items())):
+        key = f"S{i}"
+        sec_names[key] = canon
+        sec.add(key, [tokenizer(variant)])
+        sec.add(key, [tokenizer(variant.replace("'", "’"))])
+    return gaz, sec, forms, sec_names
+
+
+_LEGAL_RE: re.Pattern[str] | None = None
+
+
+def strip_legal(name: str) -> str:
+    global _LEGAL_RE
+    if _LEGAL_RE is None:
+        suf = "|".join(re.escape(s.rstrip(".,")) for s in _strs("legal_suffixes"))
+        pre = "|".join(re.escape(s) for s in _strs("legal_prefixes"))
+        _LEGAL_RE = re.compile(rf"^(?:(?:{pre})\s+)?(.*?)(?:[\s,]+(?:{suf})\.?,?)*$")
+    m = _LEGAL_RE.match(name.strip())
+    out = m.group(1) if m else name
+    return out.strip(" .,") or name
+
+
+def _is_title_case_word(tok: Token) -> bool:
+    return bool(tok.text[:1].isupper()) and tok.is_alpha
+
+
+def _filter_span(span: Span, not_names: set[str]) -> bool:
+    """True when a spaCy entity span looks like a real name."""
+    text = span.text.strip()
+    if not text or not text[0].isupper() and not text[0].isdigit():
+        return False
+    if text in not_names or text.rstrip(".") in not_names:
+        return False
+    if len(span) == 1:
+        tok = span[0]
+        if tok.pos_ in {"ADJ", "VERB", "ADV", "AUX", "DET", "PRON", "ADP", "SCONJ", "CCONJ"}:
+            return False
+        # sentence-initial common word ("Spécialisé", "Objectif")
+        if tok.is_sent_start and tok.pos_ != "PROPN" and tok.lemma_.islower():
+            return False
+        if tok.is_upper and len(tok) <= 3 and tok.pos_ != "PROPN" and span.label_ != "PER":
+            return False
+    return any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span)
+
+
+def find_entities(doc: Doc) -> DocEntities:
+    gaz, sec, forms, sec_names = _matchers(doc.vocab)
+    kb = gazetteer()
+    not_names = set(_strs("not_names"))
+    company_nouns = set(_strs("company_nouns"))
+    anaphoric = set(_strs("anaphoric_nouns"))
+    brand_nouns = set(_strs("brand_nouns"))
+    analyst_titles = set(_strs("analyst_titles"))
+    product_suffixes = set(_strs("product_suffixes"))
+
+    taken = [False] * len(doc)
+    spans: list[tuple[int, int, str, str, KBEntry | None]] = []  # start, end, key, type, kb
+
+    def free(s: int, e: int) -> bool:
+        return not any(taken[s:e])
+
+    def take(s: int, e: int) -> None:
+        for i in range(s, e):
+            taken[i] = True
+
+    # 1. gazetteer, longest first
+    gmatches = sorted(gaz(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
+    ents_by_tok = {t.i: t.ent_type_ for t in doc if t.ent_type_}
+    for match_id, s, e in gmatches:
+        canon = forms[doc.vocab.strings[match_id]]
+        entry = kb.entries[canon]
+        if not free(s, e):
+            continue
+        if entry.ambiguous and not any(ents_by_tok.get(i) for i in range(s, e)):
+            prev = doc[s - 1] if s > 0 else None
+            if not (prev is not None and prev.lemma_.lower() in company_nouns):
+                continue
+        # extend over a legal suffix that follows ("Great Wall Motor Co.")
+        while e < len(doc) and doc[e].text.rstrip(".,") in {x.rstrip(".,") for x in _strs("legal_suffixes")}:
+            e += 1
+        take(s, e)
+        spans.append((s, e, canon, entry.type, entry))
+
+    # 2. sectors (lower case)
+    for match_id, s, e in sorted(sec(doc), key=lambda m: (-(m[2] - m[1]), m[1])):
+        if free(s, e):
+            take(s, e)
+            spans.append((s, e, "SECTOR:" + sec_names[doc.vocab.strings[match_id]], "SECTOR", None))
+
+    # 3. spaCy entities, filtered
+    for ent in doc.ents:
+        s, e = ent.start, ent.end
+        while s < e and (doc[s].is_punct or doc[s].is_space or doc[s].lower_ in _DEFINITE):
+            s += 1
+        while e > s and (doc[e - 1].is_punct and doc[e - 1].text != "." or doc[e - 1].is_space):
+            e -= 1
+        if s >= e or not free(s, e):
+            continue
+        span = doc[s:e]
+        if not _filter_span(span, not_names):
+            continue
+        label = ent.label_
+        typ = SPACY_TO_TYPE.get(label, "ORG")
+        take(s, e)
+        spans.append((s, e, "", typ if label != "MISC" else "MISC", None))
+
+    # 4. capitalised runs spaCy missed, right after a company noun ("le constructeur chinois Foo")
+    for tok in doc:
+        if tok.lemma_.lower() in company_nouns and tok.pos_ == "NOUN":
+            j = tok.i + 1
+            while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
+                j += 1
+            k = j
+            while k < len(doc) and _is_title_case_word(doc[k]) and not taken[k] and doc[k].text not in not_names:
+                k += 1
+            if k > j:
+                take(j, k)
+                spans.append((j, k, "", "ORG", None))
+
+    # products named after their maker: "Apple Car", "Mi Car"
+    extended: list[tuple[int, int, str, str, KBEntry | None]] = []
+    for s, e, key, typ, entry in spans:
+        if typ in {"ORG", "BRAND"} and entry is not None:
+            k = e
+            while k < len(doc) and doc[k].text[:1].isupper() and doc[k].is_alpha and not taken[k] and not doc[k].is_sent_start:
+                k += 1
+            if k > e:
+                take(e, k)
+                extended.append((s, k, "PRODUCT:" + doc[s:k].text, "PRODUCT", None))
+                continue
+        extended.append((s, e, key, typ, entry))
+    spans = extended
+
+    # build entities
+    builders: dict[str, EntityBuilder] = {}
+    tok2ent: dict[int, EntityBuilder] = {}
+    order: list[EntityBuilder] = []
+    for s, e, key, typ, entry in sorted(spans):
+        text = doc[s:e].text
+        if not key:
+            found = kb.lookup(strip_legal(text)) or kb.lookup(text)
+            if found is not None:
+                entry, key, typ = found, found.name, found.type
+            else:
+                key = "N:" + fold(strip_legal(text))
+        b = builders.get(key)
+        if b is None:
+            if entry is not None:
+                name = entry.name
+            elif key.startswith(("SECTOR:", "PRODUCT:")):
+                name = key.split(":", 1)[1]
+            else:
+                name = strip_legal(text)
+            b = EntityBuilder(key, name, typ, entry)
+            if entry is not None:
+                b.country = entry.country
+                b.descriptors = set(entry.descriptors)
+                if entry.type == "PRODUCT" and entry.parent:
+                    b.maker = entry.parent
+            if key.startswith("PRODUCT:"):
+                maker = kb.lookup(doc[s].text)
+                b.maker = maker.name if maker else doc[s].text
+            builders[key] = b
+            order.append(b)
+        b.mentions.append((s, e))
+        b.aliases.add(text if key.startswith("SECTOR:") else strip_legal(text))
+        b.votes[typ] += 1
+        for i in range(s, e):
+            tok2ent[i] = b
+
+    # 5. merge short forms into longer ones ("Great Wall" into "Great Wall Motor")
+    unknown = [b for b in order if b.key.startswith("N:")]
+    for b in unknown:
+        words = b.key[2:].split()
+        for other in order:
+            if other is b or other.key.startswith(("SECTOR:", "PRODUCT:")):
+                continue
+            other_words = fold(other.name).split()
+            if len(other_words) > len(words) and other_words[: len(words)] == words:
+                _absorb(other, b, tok2ent)
+                break
+    order = [b for b in order if b.mentions]
+
+    # 6. types: in-document voting, apposition and title cues
+    for b in order:
+        if b.kb is not None or b.key.startswith(("SECTOR:", "PRODUCT:")):
+            continue
+        cues = Counter[str]()
+        for s, _e in b.mentions:
+            head = _apposition_head(doc[s])
+            if head is not None:
+                lemma = head.lemma_.lower()
+                if lemma in analyst_titles or lemma in set(_strs("person_titles")):
+                    cues["PER"] += 2
+                elif lemma in brand_nouns:
+                    cues["BRAND"] += 2
+                elif lemma in company_nouns:
+                    cues["ORG"] += 2
+        votes = b.votes + cues
+        votes.pop("MISC", None)
+        if b.name.split()[-1] in product_suffixes and len(b.name.split()) > 1:
+            b.type = "PRODUCT"
+            maker = kb.lookup(b.name.split()[0])
+            b.maker = maker.name if maker else None
+            continue
+        if votes:
+            b.type = votes.most_common(1)[0][0]
+        else:
+            b.type = "ORG"
+        if all(doc[s].is_sent_start and e - s == 1 and b.votes.get("MISC") for s, e in b.mentions):
+            b.type = "DROP"
+    # brands listed after "marques": "trois marques : Haval, ORA et WEY"
+    for b in order:
+        if b.type == "ORG" and b.kb is None:
+            for s, _e in b.mentions:
+                if _listed_after(doc[s], brand_nouns):
+                    b.type = "BRAND"
+    # persons introduced as "l'analyste X de Y": remember whom they speak for
+    for b in order:
+        if b.type == "PER":
+            for s, e in b.mentions:
+                org = _person_org(doc, s, e, tok2ent)
+                if org is not None:
+                    b.of = org.name
+                    break
+    order = [b for b in order if b.type != "DROP"]
+    for i in list(tok2ent):
+        if tok2ent[i].type == "DROP":
+            del tok2ent[i]
+
+    names = {b.name for b in order}
+    for b in list(order):
+        if b.type == "PRODUCT" and b.maker and b.maker not in names:
+            entry = kb.entries.get(b.maker)
+            maker = EntityBuilder(b.maker, b.maker, entry.type if entry else "ORG", entry)
+            s, _e = b.mentions[0]
+            maker.mentions.append((s, s + 1))
+            maker.aliases.add(doc[s].text)
+            order.insert(order.index(b), maker)
+            names.add(b.maker)
+    for n, b in enumerate(order, 1):
+        b.id = f"e{n}"
+
+    subjects_by_sent = _subjects(doc, tok2ent)
+    anaphors = _resolve_anaphors(doc, tok2ent, subjects_by_sent, anaphoric, order)
+    return DocEntities(order, tok2ent, anaphors, subjects_by_sent)
+
+
+def _absorb(into: EntityBuilder, b: EntityBuilder, tok2ent: dict[int, EntityBuilder]) -> None:
+    for s, e in b.mentions:
+        into.mentions.append((s, e))
+        for i in range(s, e):
+            tok2ent[i] = into
+    into.aliases |= b.aliases
+    into.votes += b.votes
+    b.mentions.clear()
+
+
+def _apposition_head(tok: Token) -> Token | None:
+    """The common noun a name stands in apposition to: "le constructeur chinois X" -> constructeur."""
+    doc = tok.doc
+    j = tok.i - 1
+    while j >= 0 and doc[j].pos_ == "ADJ":
+        j -= 1
+    if j >= 0 and doc[j].pos_ == "NOUN" and doc[j].i >= tok.sent.start:
+        return doc[j]
+    if tok.dep_ in {"appos", "flat:name", "nmod"} and tok.head.pos_ == "NOUN" and tok.head.i < tok.i:
+        return tok.head
+    return None
+
+
+def _listed_after(tok: Token, nouns: set[str]) -> bool:
+    """True when tok is in a list introduced by one of `nouns` ("marques : A, B et C")."""
+    sent = tok.sent
+    j = tok.i - 1
+    seen_colon = False
+    while j >= sent.start and tok.i - j < 12:
+        t = tok.doc[j]
+        if t.text == ":":
+            seen_colon = True
+        elif seen_colon:
+            if t.lemma_.lower() in nouns or t.text.lower() in nouns:
+                return True
+        elif t.lemma_.lower() in nouns or t.text.lower() in nouns:
+            return True
+        elif not (t.is_punct or t.pos_ in {"PROPN", "CCONJ"} or t.text[:1].isupper()):
+            if not seen_colon:
+                return False
+        j -= 1
+    return False
+
+
+def _person_org(doc: Doc, s: int, e: int, tok2ent: dict[int, EntityBuilder]) -> EntityBuilder | None:
+    """"X de Y", "X, de Y", "X (Y)", "X, analyste chez Y", "le PDG de Y, X"."""
+    j = e
+    if j < len(doc) and doc[j].text in {",", "("}:
+        j += 1
+    if j < len(doc) and doc[j].lower_ in {"de", "d'", "d’", "du", "chez"}:
+        j += 1
+        while j < len(doc) and doc[j].lower_ in _DEFINITE:
+            j += 1
+        b = tok2ent.get(j)
+        if b is not None and b.type in {"ORG", "MEDIA", "BRAND"}:
+            return b
+    # "l'analyste de Y, X" / "le PDG de Y, X"
+    k = s - 1
+    if k >= 0 and doc[k].text == ",":
+        k -= 1
+        if k >= 0:
+            b = tok2ent.get(k)
+            if b is not None and b.type in {"ORG", "MEDIA"} and k - 2 >= 0 and doc[k - 1].lower_ in {"de", "d'", "du", "chez"}:
+                return b
+    return None
+
+
+def _subjects(doc: Doc, tok2ent: dict[int, EntityBuilder]) -> dict[int, list[EntityBuilder]]:
+    """Per sentence start: its company entities, subjects first, then in order of appearance."""
+    out: dict[int, list[EntityBuilder]] = {}
+    for sent in doc.sents:
+        subj: list[EntityBuilder] = []
+        rest: list[EntityBuilder] = []
+        for tok in sent:
+            b = tok2ent.get(tok.i)
+            if b is None or b.type not in {"ORG", "BRAND"}:
+                continue
+            if tok.dep_.startswith(("nsubj", "expl:subj")) or (
+                tok.head.dep_.startswith("nsubj") and tok.dep_ in {"appos", "flat:name", "nmod"}
+            ):
+                if b not in subj:
+                    subj.append(b)
+            elif b not in rest:
+                rest.append(b)
+        out[sent.start] = subj + [b for b in rest if b not in subj]
+    return out
+
+
+def _resolve_anaphors(
+    doc: Doc,
+    tok2ent: dict[int, EntityBuilder],
+    subjects_by_sent: dict[int, list[EntityBuilder]],
+    anaphoric: set[str],
+    order: list[EntityBuilder],
+) -> dict[int, EntityBuilder]:
+    """Definite descriptions that refer back to a company: "le constructeur", "la firme pékinoise"."""
+    nationality: dict[str, str] = {}
+    nat_table = _cues()["nationality"]
+    assert isinstance(nat_table, dict)
+    for country, words in nat_table.items():
+        for w in words:
+            nationality[w] = country
+    sent_starts = sorted(subjects_by_sent)
+    out: dict[int, EntityBuilder] = {}
+    for tok in doc:
+        if tok.i in tok2ent or tok.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        lemma = tok.lemma_.lower()
+        if lemma not in anaphoric and tok.lower_ not in anaphoric:
+            continue
+        det = [c for c in tok.children if c.dep_ == "det"]
+        if not det or det[0].lower_ not in _DEFINITE or det[0].lower_ in {"les", "ces"}:
+            continue
+        # not when a name follows in apposition ("le constructeur chinois Xiaomi")
+        nxt = tok.i + 1
+        while nxt < len(doc) and doc[nxt].pos_ == "ADJ":
+            nxt += 1
+        if nxt < len(doc) and nxt in tok2ent:
+            continue
+        if any(c.dep_ in {"appos", "flat:name"} and c.i in tok2ent for c in tok.children):
+            continue
+        # "le groupe de X" names X, it does not refer back
+        if any(c.dep_ == "nmod" and c.i in tok2ent and c.i > tok.i for c in tok.children):
+            continue
+        country = ""
+        for c in tok.children:
+            if c.dep_ == "amod" and c.lower_ in nationality:
+                country = nationality[c.lower_]
+        sent_start = tok.sent.start
+        candidates: list[EntityBuilder] = []
+        # earlier in the same sentence, then previous sentences (nearest first), subjects first
+        same = [tok2ent[t.i] for t in doc[sent_start : tok.i] if t.i in tok2ent]
+        same = [b for b in same if b.type in {"ORG", "BRAND"}]
+        candidates.extend(reversed(same))
+        idx = sent_starts.index(sent_start) if sent_start in sent_starts else 0
+        for k in range(idx - 1, max(-1, idx - 5), -1):
+            candidates.extend(subjects_by_sent[sent_starts[k]])
+        chosen = None
+        if country:
+            chosen = next((b for b in candidates if b.country == country), None)
+        if chosen is None and lemma in {"marque"}:
+            chosen = next((b for b in candidates if b.type in {"BRAND", "ORG"}), None)
+        if chosen is None:
+            # prefer the nearest previous sentence's subject over an entity earlier in this one
+            prev_subjects = []
+            for k in range(idx - 1, max(-1, idx - 5), -1):
+                prev_subjects = subjects_by_sent[sent_starts[k]]
+                if prev_subjects:
+                    break
+            in_sentence_subject = [
+                tok2ent[t.i]
+                for t in doc[sent_start : tok.i]
+                if t.i in tok2ent and t.dep_.startswith("nsubj") and tok2ent[t.i].type in {"ORG", "BRAND"}
+            ]
+            pool = in_sentence_subject or prev_subjects or candidates
+            chosen = pool[0] if pool else None
+        if chosen is not None:
+            out[tok.i] = chosen
+    return out

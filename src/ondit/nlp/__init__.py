@@ -1,0 +1,1 @@
+"""Language detection and the spaCy pipelines, one per language."""
