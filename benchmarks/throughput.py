@@ -255,13 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"articles: {n}   mean tokens/article: {out['mean_tokens_per_article']}")
     print(f"{'':12} {'seconds':>9} {'articles/s':>11} {'tokens/s':>9}")
     for name, r in rows:
-        print(
-            f"{name:12} {r['seconds']:>9.2f} {r['articles_per_second']:>11.2f}"
-            f" {r['tokens_per_second']:>9}"
-        )
-    print(
-        f"ratio ondit/plain (speed): {out['ratio_ondit_over_plain']:.3f} (target >= {TARGET_RATIO})"
-    )
+        print(f"{name:12} {r['seconds']:>9.2f} {r['articles_per_second']:>11.2f} {r['tokens_per_second']:>9}")
+    print(f"ratio ondit/plain (speed): {out['ratio_ondit_over_plain']:.3f} (target >= {TARGET_RATIO})")
     print(
         f"ondit exceptions: {o['exceptions']} of {n}"
         + (f" {o['exception_types']}" if errors else "")

@@ -28,22 +28,16 @@ def test_years_and_days_are_not_quantities() -> None:
 
 @pytest.mark.parametrize("sep", [" ", "\u00a0", "\u202f"])
 def test_thousands_separators(sep: str) -> None:
-    assert q(f"Le site emploie 2{sep}000 salariés.") == [
-        (f"2{sep}000 salariés", 2000.0, "employees")
-    ]
+    assert q(f"Le site emploie 2{sep}000 salariés.") == [(f"2{sep}000 salariés", 2000.0, "employees")]
 
 
 def test_currencies() -> None:
-    assert q("La start-up a levé 10 milliards de dollars.") == [
-        ("10 milliards de dollars", 1e10, "USD")
-    ]
+    assert q("La start-up a levé 10 milliards de dollars.") == [("10 milliards de dollars", 1e10, "USD")]
     assert q("Le plan atteint 3,5 Md€ et 200 M$.") == [
         ("3,5 Md€", 3.5e9, "EUR"),
         ("200 M$", 2e8, "USD"),
     ]
-    assert q("Un investissement de 12,5 milliards d'euros.") == [
-        ("12,5 milliards d'euros", 12.5e9, "EUR")
-    ]
+    assert q("Un investissement de 12,5 milliards d'euros.") == [("12,5 milliards d'euros", 12.5e9, "EUR")]
     assert q("Le contrat vaut 300 millions de yuans, soit 4 millions de livres sterling.") == [
         ("300 millions de yuans", 3e8, "CNY"),
         ("4 millions de livres sterling", 4e6, "GBP"),
@@ -66,16 +60,12 @@ def test_unit_nouns() -> None:
         ("80 000 voitures", 80000.0, "vehicles"),
         ("2 millions de smartphones", 2e6, "units"),
     ]
-    assert q("L'usine créera 3 000 nouveaux emplois.") == [
-        ("3 000 nouveaux emplois", 3000.0, "employees")
-    ]
+    assert q("L'usine créera 3 000 nouveaux emplois.") == [("3 000 nouveaux emplois", 3000.0, "employees")]
     assert q("Il compte 1 200 collaborateurs.") == [("1 200 collaborateurs", 1200.0, "employees")]
 
 
 def test_scale_without_unit() -> None:
-    assert q("Le modèle s'est vendu à 2,9 millions l'an dernier.") == [
-        ("2,9 millions", 2.9e6, None)
-    ]
+    assert q("Le modèle s'est vendu à 2,9 millions l'an dernier.") == [("2,9 millions", 2.9e6, None)]
 
 
 def test_bare_numbers_are_ignored() -> None:

@@ -44,9 +44,7 @@ def test_today_needs_a_day_precision_dct() -> None:
 
 
 def test_month_precision_dct_resolves_month_not_day() -> None:
-    assert values("Les ventes ont reculé le mois dernier.", MONTH) == [
-        ("le mois dernier", "2021-02")
-    ]
+    assert values("Les ventes ont reculé le mois dernier.", MONTH) == [("le mois dernier", "2021-02")]
     assert values("Le contrat a été signé hier.", MONTH) == [("hier", None)]
 
 

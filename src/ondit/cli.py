@@ -46,7 +46,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
     """ondit reads business and technology news and answers, for every claim it finds: who is
@@ -66,15 +67,28 @@ def _parse_date(value: str | None) -> PubDate | None:
 def extract(
     files: Annotated[
         list[str],
-        typer.Argument(help="Files or folders: plain text (first line = title), HTML, JSON Lines; '-' is stdin."),
+        typer.Argument(
+            help="Files or folders: plain text (first line = title), HTML, JSON Lines; '-' is stdin."
+        ),
     ],
     published: Annotated[
         str | None,
-        typer.Option(help="Publication date (2021-03-29, 2021-03-29T10:00, or a month 2021-03) when the input has none."),
+        typer.Option(
+            help="Publication date (2021-03-29, 2021-03-29T10:00, or a month 2021-03) "
+            "when the input has none."
+        ),
     ] = None,
-    outlet: Annotated[str | None, typer.Option(help="The outlet that published the articles, when the input does not say.")] = None,
-    lang: Annotated[str | None, typer.Option(help="Language of the articles (fr); detected when omitted.")] = None,
-    format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="table, json (one object per article) or jsonl.")] = ExtractFormat.table,
+    outlet: Annotated[
+        str | None,
+        typer.Option(help="The outlet that published the articles, when the input does not say."),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="Language of the articles (fr); detected when omitted.")
+    ] = None,
+    format: Annotated[
+        ExtractFormat,
+        typer.Option("--format", "-f", help="table, json (one object per article) or jsonl."),
+    ] = ExtractFormat.table,
 ) -> None:
     """Extract entities and claims from articles and print them (nothing is stored)."""
     from ondit.extract.run import extract_many
@@ -177,9 +191,12 @@ def print_claims_table(results: list[ArticleExtraction]) -> None:
 @bench_app.command("timeml")
 def bench_timeml(
     directory: Annotated[Path, typer.Argument(help="A folder of ISO-TimeML files (.tml).")],
-    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="table or json.")] = ReportFormat.table,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = ReportFormat.table,
     system: Annotated[
-        list[str] | None, typer.Option("--system", help="Systems to score: ondit, dateparser (repeatable).")
+        list[str] | None,
+        typer.Option("--system", help="Systems to score: ondit, dateparser (repeatable)."),
     ] = None,
 ) -> None:
     """Score ondit's time normalisation against TIMEX3 gold (TempEval-3 style)."""

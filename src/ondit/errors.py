@@ -1,11 +1,11 @@
 """ondit's errors: one tree, each naming the input it is about.
 
-    OnditError
-    ├── InputError            an input that cannot be turned into an article (names the input)
-    │   ├── UnreadableInput   binary, undecodable, empty, too large, malformed
-    │   ├── NoArticleText     HTML or a record with no article text in it
-    │   └── UnsupportedLanguage  text in a language ondit has no pipeline for
-    └── ConfigError           a bad option (a date that is not ISO 8601, an unknown format)
+OnditError
+├── InputError            an input that cannot be turned into an article (names the input)
+│   ├── UnreadableInput   binary, undecodable, empty, too large, malformed
+│   ├── NoArticleText     HTML or a record with no article text in it
+│   └── UnsupportedLanguage  text in a language ondit has no pipeline for
+└── ConfigError           a bad option (a date that is not ISO 8601, an unknown format)
 """
 
 from __future__ import annotations

@@ -38,7 +38,17 @@ class Speaker:
         if self.verb < 0:
             return True
         verb = trigger.doc[self.verb]
-        return trigger.i != self.verb and (trigger.i in {t.i for t in verb.subtree})
+        if trigger.i == self.verb:
+            return False
+        if trigger.i in {t.i for t in verb.subtree}:
+            return True
+        # an incise: "X pourrait s'allier avec Y, affirme le Wall Street Journal"
+        ancestors = {a.i for a in trigger.ancestors}
+        return (
+            verb.dep_ in {"parataxis", "conj", "ccomp", "advcl", "dep"}
+            and verb.head.i in ancestors
+            and verb.i > trigger.i
+        )
 
 
 @cache
@@ -47,7 +57,11 @@ def _lex() -> dict[str, set[str]]:
     cert = lexicons.load("certainty_fr")
     ent = lexicons.load("entities_fr")
     out = {k: set(v) for k, v in src.items() if isinstance(v, list)}
-    out["speech"] = set(cert["assertive_verbs"]) | set(cert["denial_verbs"]) | {"rapporter", "estimer", "juger", "penser", "croire", "considérer", "tabler"}
+    out["speech"] = (
+        set(cert["assertive_verbs"])
+        | set(cert["denial_verbs"])
+        | {"rapporter", "estimer", "juger", "penser", "croire", "considérer", "tabler"}
+    )
     out["analyst_titles"] = set(ent["analyst_titles"])
     out["official_titles"] = set(ent["official_titles"])
     return out
@@ -145,8 +159,19 @@ def _speaker_for_entity(b: EntityBuilder, toks: tuple[int, ...]) -> Speaker:
 
 
 def _governed_by_modal(verb: Token) -> bool:
-    for a in [verb, *verb.ancestors][:3]:
-        if a is not verb and a.lemma_.lower() in {"pouvoir", "devoir", "aller", "vouloir"}:
+    """ "pourrait annoncer": what is not said yet is no attribution."""
+    cur = verb
+    while cur.dep_ == "xcomp" and cur.head.i != cur.i:
+        cur = cur.head
+        if cur.lemma_.lower() in {
+            "pouvoir",
+            "devoir",
+            "aller",
+            "vouloir",
+            "souhaiter",
+            "compter",
+            "prévoir",
+        }:
             return True
     return False
 
@@ -176,7 +201,7 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
         if not subj:
             continue
         s = subj[0]
-        if s.pos_ == "PRON" and "Rel" in s.morph.get("PronType"):
+        if s.pos_ == "PRON" and "Rel" in s.morph.get("PronType", []):
             from ondit.extract.claims import antecedent_of_relative
 
             ante = antecedent_of_relative(s, ents)
@@ -197,7 +222,14 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                 if c.dep_ == "nmod" and _is_media_dative(c, ents):
                     b = ents.entity_at(c)
                     assert b is not None
-                    sp = Speaker(sp.name, sp.kind, sp.entity, sp.of, sp.tokens, Source(b.name, _media_kind(b)))
+                    sp = Speaker(
+                        sp.name,
+                        sp.kind,
+                        sp.entity,
+                        sp.of,
+                        sp.tokens,
+                        Source(b.name, _media_kind(b)),
+                    )
         speakers.append(Speaker(sp.name, sp.kind, sp.entity, sp.of, sp.tokens, sp.via, tok.i))
     return tokens, speakers
 
@@ -246,7 +278,11 @@ def chain_for(
             chain.append(sp.via)
         kind = sp.kind
         if kind == "org":
-            kind = "party" if (sp.entity is not None and sp.entity.id in party_ids) or sp.name in parties else "official"
+            kind = (
+                "party"
+                if (sp.entity is not None and sp.entity.id in party_ids) or sp.name in parties
+                else "official"
+            )
         elif kind == "person":
             kind = "party" if sp.of in parties else "official"
         chain.append(Source(sp.name, kind, sp.of))

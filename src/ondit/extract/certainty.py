@@ -38,13 +38,17 @@ def _lex() -> dict[str, list[str]]:
 def is_conditional(tok: Token) -> bool:
     if tok.pos_ not in {"VERB", "AUX"}:
         return False
-    return "Cnd" in tok.morph.get("Mood") or bool(_CONDITIONAL.search(tok.lower_))
+    return "Cnd" in tok.morph.get("Mood", []) or bool(_CONDITIONAL.search(tok.lower_))
 
 
 def _negated(tok: Token) -> Token | None:
     neg = set(_lex()["negation_words"])
     for c in tok.children:
-        if c.dep_ in {"advmod", "det", "cc"} and c.lower_.replace("’", "'") in neg and c.lower_ not in {"plus", "ni"}:
+        if (
+            c.dep_ in {"advmod", "det", "cc"}
+            and c.lower_.replace("’", "'") in neg
+            and c.lower_ not in {"plus", "ni"}
+        ):
             return c
     return None
 
@@ -58,11 +62,41 @@ def _with_aux(tok: Token) -> str:
     return tok.doc[words[0].i : words[-1].i + 1].text
 
 
+_DENIAL_FORMS = (
+    "dément",
+    "démen",
+    "démentent",
+    "réfut",
+    "nie",
+    "nient",
+    "nié",
+    "niant",
+    "nier",
+    "conteste",
+    "contest",
+)
+
+
+def is_denial(tok: Token) -> bool:
+    low = tok.lower_
+    return tok.lemma_.lower() in set(_lex()["denial_verbs"]) or (
+        tok.pos_ not in {"PROPN", "ADP", "DET"}
+        and low.startswith(_DENIAL_FORMS)
+        and not low.startswith("niveau")
+    )
+
+
 def chain(trigger: Token) -> list[Token]:
-    """The trigger and the words that govern it, up to the sentence root."""
+    """The trigger and the words that govern it, up to the sentence root.
+
+    The climb stops at a coordinated or juxtaposed clause that has its own subject:
+    in "X n'a pas racheté Y, mais Z a signé un accord", the negation is not Z's.
+    """
     out = [trigger]
     cur = trigger
     while cur.head.i != cur.i and len(out) < 8:
+        if cur.dep_ in {"conj", "parataxis"} and any(c.dep_.startswith("nsubj") for c in cur.children):
+            break
         cur = cur.head
         out.append(cur)
     return out
@@ -70,7 +104,6 @@ def chain(trigger: Token) -> list[Token]:
 
 def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: set[str]) -> Certainty:
     lex = _lex()
-    denial = set(lex["denial_verbs"])
     calloff = set(lex["calloff_verbs"])
     possible_verbs = set(lex["possible_verbs"])
     possible_words = set(lex["possible_words"])
@@ -95,9 +128,23 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
             if idx < trigger.idx - sent.start_char:
                 return Certainty("denied", sent.text[idx : idx + len(phrase)], True)
 
+    # a party that takes no position: "n'a pas souhaité commenter", "ni confirmé ni démenti"
+    nc = no_comment_cue(sent)
+    if nc is not None:
+        return Certainty("uncommitted", nc)
+
     # denial: "X dément être en discussion", "nie tout projet"
+    for t in sent:
+        if t.i >= trigger.i:
+            break
+        if (
+            t not in toks
+            and is_denial(t)
+            and not any(w.lower_ in {"mais", ";"} for w in sent.doc[t.i : trigger.i])
+        ):
+            toks = [*toks, t]
     for t in toks[1:]:
-        if t.lemma_.lower() in denial:
+        if is_denial(t):
             if _negated(t) is not None:
                 return Certainty("uncommitted", _with_aux(t))
             return Certainty("denied", _with_aux(t))
@@ -137,7 +184,12 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
             if c.lower_ in possible_words and c.dep_ in {"advmod", "amod", "mark"} and c.lower_ != "si":
                 return Certainty("possible", c.text)
     for c in trigger.children:
-        if c.dep_ == "amod" and c.lemma_.lower() in {"éventuel", "possible", "potentiel", "hypothétique"}:
+        if c.dep_ == "amod" and c.lemma_.lower() in {
+            "éventuel",
+            "possible",
+            "potentiel",
+            "hypothétique",
+        }:
             return Certainty("possible", c.text)
     if "rumeur" in low_sent or "peut-être" in low_sent or "peut être" in low_sent:
         word = "rumeurs" if "rumeur" in low_sent else "peut-être"
@@ -167,7 +219,9 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
 
     # certain: the verb that states it
     for t in toks:
-        if t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm") or t.pos_ == "VERB" and t.dep_ == "ROOT":
+        if (t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm", [])) or (
+            t.pos_ == "VERB" and t.dep_ == "ROOT"
+        ):
             cue_verb = t
             break
     for sp in speakers:

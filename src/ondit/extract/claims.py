@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
@@ -24,7 +25,18 @@ from ondit.extract.quantity import QuantityMatch
 from ondit.extract.timex import Timex
 from ondit.model import Claim, PubDate, Quantity, Source, TimeRef
 
-PARTY_ROLES = {"agent", "partner", "client", "owner", "owned", "person", "org", "place", "market", "target"}
+PARTY_ROLES = {
+    "agent",
+    "partner",
+    "client",
+    "owner",
+    "owned",
+    "person",
+    "org",
+    "place",
+    "market",
+    "target",
+}
 PHRASE_ROLES = {"topic", "object", "sector", "product", "facility", "metric", "role", "event"}
 ROLE_TYPES: dict[str, set[str]] = {
     "agent": {"ORG", "BRAND", "MEDIA"},
@@ -42,8 +54,27 @@ NO_TIME_TYPES = {"ownership", "sales", "financials"}
 QUANTITY_TYPES = {"sales", "financials", "acquisition", "investment"}
 # "le groupe X" / "la société X": a company noun in apposition is not a phrase role
 _ISO_VALUE = re.compile(r"^\d{4}(?:-(?:\d{2}|Q[1-4]|H[12]|W\d{2})(?:-\d{2}(?:T\d{2}:\d{2})?)?)?$")
-_PERIOD_ANAPHORA = ("même période", "cette période", "la période", "même temps", "même année", "même trimestre")
-_PRODUCT_RUMOUR_ADJ = {"prochain", "prochaine", "futur", "future", "éventuel", "éventuelle", "nouveau", "nouvelle", "hypothétique", "fameux", "fameuse"}
+_PERIOD_ANAPHORA = (
+    "même période",
+    "cette période",
+    "la période",
+    "même temps",
+    "même année",
+    "même trimestre",
+)
+_PRODUCT_RUMOUR_ADJ = {
+    "prochain",
+    "prochaine",
+    "futur",
+    "future",
+    "éventuel",
+    "éventuelle",
+    "nouveau",
+    "nouvelle",
+    "hypothétique",
+    "fameux",
+    "fameuse",
+}
 
 
 @dataclass(frozen=True)
@@ -76,16 +107,14 @@ def type_specs() -> dict[str, TypeSpec]:
     out: dict[str, TypeSpec] = {}
     for typ, raw in data.items():
         excluded = {_norm_lemma(v) for v in raw.get("verbs_need_object", [])}
-        verbs = frozenset(_norm_lemma(v) for v in raw.get("verbs", []) if " " not in _norm_lemma(v)) - excluded
+        verbs = (
+            frozenset(_norm_lemma(v) for v in raw.get("verbs", []) if " " not in _norm_lemma(v)) - excluded
+        )
         nouns = frozenset(n.lower() for n in raw.get("nouns", []) if " " not in n)
         phrases = [p for p in raw.get("phrases", [])]
         phrases += [n for n in raw.get("nouns", []) if " " in n]
         phrases += [v for v in raw.get("verbs", []) if " " in _norm_lemma(v)]
-        roles = {
-            r: tuple(raw[r])
-            for r in (*PARTY_ROLES, *PHRASE_ROLES)
-            if r in raw
-        }
+        roles = {r: tuple(raw[r]) for r in (*PARTY_ROLES, *PHRASE_ROLES) if r in raw}
         out[typ] = TypeSpec(
             type=typ,
             symmetric=bool(raw.get("symmetric", False)),
@@ -131,30 +160,64 @@ def _tok_forms(tok: Token) -> set[str]:
     return {tok.lemma_.lower(), tok.lower_, _norm_lemma(tok.lemma_)}
 
 
+@cache
+def _trigger_index() -> tuple[
+    dict[str, list[tuple[TypeSpec, tuple[str, ...]]]],
+    dict[str, list[TypeSpec]],
+    dict[str, list[TypeSpec]],
+]:
+    """Phrases by first word, verbs and nouns by form: one dictionary lookup per token."""
+    phrases: dict[str, list[tuple[TypeSpec, tuple[str, ...]]]] = {}
+    verbs: dict[str, list[TypeSpec]] = {}
+    nouns: dict[str, list[TypeSpec]] = {}
+    for spec in type_specs().values():
+        for phrase in spec.phrases:
+            phrases.setdefault(phrase[0], []).append((spec, phrase))
+        for v in spec.verbs:
+            verbs.setdefault(v, []).append(spec)
+        for n in spec.nouns:
+            nouns.setdefault(n, []).append(spec)
+    return phrases, verbs, nouns
+
+
 def find_triggers(sent: Span) -> list[Trigger]:
-    specs = type_specs()
+    phrase_index, verb_index, noun_index = _trigger_index()
     out: list[Trigger] = []
     seen: set[tuple[int, str]] = set()
     toks = list(sent)
+    forms = [_tok_forms(t) | {t.lower_.replace("’", "'")} for t in toks]
     # multi-word cues first
-    for spec in specs.values():
-        for phrase in spec.phrases:
-            n = len(phrase)
-            for i in range(len(toks) - n + 1):
+    for i, f in enumerate(forms):
+        for word in f:
+            for spec, phrase in phrase_index.get(word, ()):
+                n = len(phrase)
+                if i + n > len(toks) or not all(w in forms[i + k] for k, w in enumerate(phrase)):
+                    continue
                 window = toks[i : i + n]
-                if all(w in _tok_forms(t) or w == t.lower_.replace("’", "'") for w, t in zip(phrase, window, strict=True)):
-                    head = next((t for t in window if t.pos_ in {"NOUN", "VERB", "PROPN"}), window[0])
-                    if (head.i, spec.type) not in seen:
-                        seen.add((head.i, spec.type))
-                        out.append(Trigger(head, spec, True, " ".join(t.text for t in window)))
-    for tok in toks:
-        forms = _tok_forms(tok)
-        for spec in specs.values():
-            if (tok.i, spec.type) in seen:
-                continue
-            if tok.pos_ in {"VERB", "AUX"} and forms & spec.verbs or tok.pos_ in {"NOUN", "PROPN"} and forms & spec.nouns:
+                head = next((t for t in window if t.pos_ in {"NOUN", "VERB", "PROPN"}), window[0])
+                if (head.i, spec.type) in seen:
+                    continue
+                seen.add((head.i, spec.type))
+                for t in window:
+                    seen.add((t.i, spec.type))
+                words = sent.doc[window[0].i : window[-1].i + 1].text
+                out.append(Trigger(head, spec, True, words))
+    for tok, f in zip(toks, forms, strict=True):
+        if tok.pos_ in {"VERB", "AUX"}:
+            index = verb_index
+        elif tok.pos_ in {"NOUN", "PROPN"}:
+            index = noun_index
+        else:
+            continue
+        done: set[str] = set()
+        for word in f:
+            for spec in index.get(word, ()):
+                if spec.type in done or (tok.i, spec.type) in seen:
+                    continue
+                done.add(spec.type)
                 seen.add((tok.i, spec.type))
                 out.append(Trigger(tok, spec, False, tok.text))
+    out.sort(key=lambda t: (t.token.i, not t.via_phrase))
     return out
 
 
@@ -196,11 +259,11 @@ def _prep_matches(tok: Token, prep: str) -> bool:
     if prep in {"au", "aux"} and words == "à":
         return True
     parts = words.split()
-    return parts[-1] == prep or words.endswith(" " + prep) or words.startswith(prep + " ") and prep != "de"
+    return parts[-1] == prep or words.endswith(" " + prep) or (words.startswith(prep + " ") and prep != "de")
 
 
 def _is_rel_pronoun(tok: Token) -> bool:
-    return tok.pos_ == "PRON" and "Rel" in tok.morph.get("PronType")
+    return tok.pos_ == "PRON" and "Rel" in tok.morph.get("PronType", [])
 
 
 def antecedent_of_relative(rel: Token, ents: DocEntities) -> Token | None:
@@ -220,15 +283,24 @@ def antecedent_of_relative(rel: Token, ents: DocEntities) -> Token | None:
 def _subject_on_the_left(tok: Token, ents: DocEntities) -> Token | None:
     """French is subject-verb: the entity right before the verb group ("X ne serait pas", "X a signé")."""
     doc = tok.doc
-    group = [c for c in tok.children if c.dep_ in {"cop", "aux", "aux:tense", "aux:pass"} or c.lower_ in {"ne", "n'", "n’", "se", "s'", "s’"}]
+    group = [
+        c
+        for c in tok.children
+        if c.dep_ in {"cop", "aux", "aux:tense", "aux:pass"}
+        or c.lower_ in {"ne", "n'", "n’", "se", "s'", "s’"}
+    ]
     start = min([tok.i, *(c.i for c in group if c.i < tok.i)])
     if tok.pos_ in {"NOUN", "PROPN"} and not group:
         return None
     j = start - 1
-    while j >= tok.sent.start and (doc[j].pos_ == "ADV" or doc[j].lower_ in {"ne", "n'", "n’", "se", "s'", "s’", "en", "y"}):
+    while j >= tok.sent.start and (
+        doc[j].pos_ == "ADV" or doc[j].lower_ in {"ne", "n'", "n’", "se", "s'", "s’", "en", "y"}
+    ):
         j -= 1
-    if j >= tok.sent.start and ents.entity_at(doc[j]) is not None and ents.entity_at(doc[j]).type in {"ORG", "BRAND", "PER", "MEDIA"}:  # type: ignore[union-attr]
-        return doc[j]
+    if j >= tok.sent.start:
+        b = ents.entity_at(doc[j])
+        if b is not None and b.type in {"ORG", "BRAND", "PER", "MEDIA"}:
+            return doc[j]
     return None
 
 
@@ -239,7 +311,12 @@ def subject_of(tok: Token, ents: DocEntities, depth: int = 0) -> Token | None:
         if left is not None:
             return left
     if subs:
-        subs.sort(key=lambda c: (ents.entity_at(c) is None and not _has_entity(c, ents), c.dep_ != "nsubj"))
+        subs.sort(
+            key=lambda c: (
+                ents.entity_at(c) is None and not _has_entity(c, ents),
+                c.dep_ != "nsubj",
+            )
+        )
         sub = subs[0]
         if _is_rel_pronoun(sub):
             return antecedent_of_relative(sub, ents)
@@ -247,10 +324,24 @@ def subject_of(tok: Token, ents: DocEntities, depth: int = 0) -> Token | None:
     if depth > 5 or tok.head is tok:
         return None
     head = tok.head
-    if tok.dep_ in {"xcomp", "conj", "advcl", "obl:arg", "obl:mod", "obl", "obj", "nmod", "ccomp", "acl", "dep"}:
-        if tok.dep_ == "ccomp" and "Fin" in tok.morph.get("VerbForm"):
+    if tok.dep_ in {
+        "xcomp",
+        "conj",
+        "advcl",
+        "obl:arg",
+        "obl:mod",
+        "obl",
+        "obj",
+        "nmod",
+        "ccomp",
+        "acl",
+        "dep",
+    }:
+        if tok.dep_ == "ccomp" and "Fin" in tok.morph.get("VerbForm", []):
             return None
-        if tok.dep_ == "advcl" and any(c.lower_ in {"si", "quand", "lorsque", "parce", "puisque"} for c in tok.children):
+        if tok.dep_ == "advcl" and any(
+            c.lower_ in {"si", "quand", "lorsque", "parce", "puisque"} for c in tok.children
+        ):
             return None
         return subject_of(head, ents, depth + 1)
     if tok.dep_ == "acl:relcl":
@@ -269,7 +360,9 @@ _NP_DEPS = {"appos", "flat:name", "flat:foreign", "flat", "compound", "fixed", "
 @cache
 def _company_nouns() -> frozenset[str]:
     data = lexicons.load("entities_fr")
-    return frozenset(data["company_nouns"]) | frozenset(data["person_titles"]) | frozenset(data["brand_nouns"])
+    return (
+        frozenset(data["company_nouns"]) | frozenset(data["person_titles"]) | frozenset(data["brand_nouns"])
+    )
 
 
 def entities_in(
@@ -307,9 +400,8 @@ def entities_in(
                         visit(c, depth + 1)
         if with_conj:
             for c in t.children:
-                if c.dep_ == "conj" and depth < 4:
-                    visit(c, depth + 1)
-                elif c.dep_ == "nmod" and not _case_words(c) and depth < 4 and c.pos_ == "PROPN":
+                listed = c.dep_ == "conj" or (c.dep_ == "nmod" and not _case_words(c) and c.pos_ == "PROPN")
+                if listed and depth < 4:
                     visit(c, depth + 1)
 
     visit(tok, 0)
@@ -323,7 +415,7 @@ def noun_phrase(tok: Token) -> str:
     """The shortest noun phrase the text uses for tok: determiners, adjectives, a short "de N"."""
     idx = {tok.i}
     for c in tok.children:
-        if c.dep_ in _PHRASE_KEEP and c.dep_ != "advmod" or c.dep_ == "det":
+        if (c.dep_ in _PHRASE_KEEP and c.dep_ != "advmod") or c.dep_ == "det":
             if c.dep_ == "amod" and c.pos_ == "VERB":
                 continue
             idx.update(t.i for t in c.subtree if abs(t.i - tok.i) < 6 and t.dep_ != "punct")
@@ -359,9 +451,15 @@ def noun_phrase(tok: Token) -> str:
 # ---------------------------------------------------------------- roles
 
 
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ == "aux:pass" for c in verb.children)
+
+
 def _role_tokens(source: str, trig: Token, pred: Token, ents: DocEntities) -> list[Token]:
     """Candidate tokens for one role source ("subj", "obj", "prep:X", "poss", "self")."""
     if source == "subj":
+        if _is_passive(pred):
+            return []  # "X a été racheté par Y": X is the object
         s = subject_of(trig, ents) if trig.pos_ in {"NOUN", "PROPN"} and trig is pred else None
         if s is None and trig.pos_ in {"NOUN", "PROPN"}:
             s = next((c for c in trig.children if c.dep_.startswith("nsubj")), None)
@@ -372,11 +470,12 @@ def _role_tokens(source: str, trig: Token, pred: Token, ents: DocEntities) -> li
         base = trig if trig.pos_ in {"VERB", "AUX"} else None
         if base is None:
             return []
-        return [c for c in base.children if c.dep_ in {"obj", "nsubj:pass"}]
+        passive = _is_passive(base)
+        return [c for c in base.children if c.dep_ == "obj" or (passive and c.dep_.startswith("nsubj"))]
     if source == "self":
         return [trig]
     if source == "poss":
-        if any("Yes" in c.morph.get("Poss") for c in trig.children if c.dep_ == "det"):
+        if any("Yes" in c.morph.get("Poss", []) for c in trig.children if c.dep_ == "det"):
             s = subject_of(pred if pred is not trig else trig.head, ents)
             return [s] if s is not None else []
         return []
@@ -387,10 +486,22 @@ def _role_tokens(source: str, trig: Token, pred: Token, ents: DocEntities) -> li
         if pred is not trig:
             places.append(pred)
         if trig.pos_ in {"VERB", "AUX"}:
-            places.extend(c for c in trig.children if c.dep_ == "obj")
+            places.extend(
+                c
+                for c in trig.children
+                if c.dep_ in {"obj", "xcomp", "obl:arg"} and c.pos_ in {"NOUN", "PROPN"}
+            )
         for p in places:
             for c in p.children:
-                if c.dep_ in {"nmod", "obl", "obl:arg", "obl:mod", "advcl", "obl:agent", "iobj"} and _prep_matches(c, prep):
+                if c.dep_ in {
+                    "nmod",
+                    "obl",
+                    "obl:arg",
+                    "obl:mod",
+                    "advcl",
+                    "obl:agent",
+                    "iobj",
+                } and _prep_matches(c, prep):
                     out.append(c)
         if prep == "entre":
             out = out[:1]
@@ -449,6 +560,8 @@ def _phrase_for(role: str, tok: Token, ents: DocEntities) -> str | None:
             return None
         if any(q.start <= tok.idx < q.end for q in tok.doc._.ondit_quantities or []):
             return None
+        if any(tx.start <= tok.idx < tx.end for tx in tok.doc._.ondit_timexes or []):
+            return None
         return noun_phrase(tok) if tok.pos_ in {"NOUN", "PROPN"} else None
     if role == "event":
         return noun_phrase(tok)
@@ -479,17 +592,17 @@ def _timex_token(doc: Doc, tx: Timex) -> Token | None:
 def _past_tense(pred: Token) -> bool:
     chain = [pred, *pred.ancestors]
     for t in chain[:4]:
-        tense = t.morph.get("Tense")
+        tense = t.morph.get("Tense", [])
         if "Past" in tense and any(c.dep_.startswith("aux") for c in t.children):
             return True
         if "Imp" in tense and not t.text.endswith(("rait", "raient")):
             return True
-        if t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm"):
+        if t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm", []):
             return False
     return False
 
 
-def _role_for(tx: Timex, pred: Token, dct: PubDate | None) -> str:
+def _role_for(tx: Timex, pred: Token, dct: PubDate | None) -> Literal["occurred", "expected"]:
     if tx.tense == "future":
         return "expected"
     if tx.tense == "past":
@@ -568,16 +681,22 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
     if not cands:
         return None
     tx = min(cands, key=score)
-    return TimeRef(tx.spec_value(), tx.precision if tx.spec_value() else None, tx.approximate, _role_for(tx, pred, dct), tx.text, tx.start, tx.end)  # type: ignore[arg-type]
+    return TimeRef(
+        tx.spec_value(),
+        tx.precision if tx.spec_value() else None,
+        tx.approximate,
+        _role_for(tx, pred, dct),
+        tx.text,
+        tx.start,
+        tx.end,
+    )
 
 
 def pick_quantity(trig: Token, sent: Span, quantities: list[QuantityMatch], typ: str) -> QuantityMatch | None:
     cands = [q for q in quantities if sent.start_char <= q.start < sent.end_char]
     if typ == "sales":
         cands = [q for q in cands if q.unit not in {"%", "EUR", "USD", "CNY", "GBP", "JPY", "CHF"}]
-    elif typ == "financials":
-        cands = [q for q in cands if q.unit not in {"vehicles", "units", "orders", "employees"}]
-    elif typ in {"acquisition", "investment"}:
+    elif typ == "financials" or typ in {"acquisition", "investment"}:
         cands = [q for q in cands if q.unit not in {"vehicles", "units", "orders", "employees"}]
     if not cands:
         return None
@@ -595,9 +714,13 @@ def _party_names(args: dict[str, list[EntityBuilder] | str]) -> set[str]:
     return out
 
 
-def _expand(draft_args: dict[str, list[EntityBuilder] | str], spec: TypeSpec) -> Iterator[dict[str, list[EntityBuilder] | str]]:
+def _expand(
+    draft_args: dict[str, list[EntityBuilder] | str], spec: TypeSpec
+) -> Iterator[dict[str, list[EntityBuilder] | str]]:
     """One claim per party of a listed key role; places stay a list."""
-    list_roles = [r for r in spec.key if isinstance(draft_args.get(r), list) and len(draft_args[r]) > 1 and r != "place"]
+    list_roles = [
+        r for r in spec.key if isinstance(draft_args.get(r), list) and len(draft_args[r]) > 1 and r != "place"
+    ]
     if not list_roles:
         yield draft_args
         return
@@ -675,6 +798,8 @@ def find_claims(doc: Doc) -> list[Claim]:
             if spec.type == "ownership" and trig.token.pos_ in {"NOUN", "PROPN"}:
                 own = []  # "Geely, la maison mère de Volvo": background in the article's voice
             cert = certainty_of(trig.token, sent, own, _party_names(args))
+            if cert.value in {"denied", "uncommitted"} and not own:
+                own = _party_speaking(sent, cert, args, ents)
             taken_triggers.add(trig.token.i)
             sent_drafts.append(Draft(spec.type, args, trig.token, sent, cert, own, time, quantity))
         sent_drafts.extend(_product_rumours(sent, ents, sent_drafts, speakers))
@@ -685,15 +810,41 @@ def find_claims(doc: Doc) -> list[Claim]:
     claims: list[Claim] = []
     seen: set[tuple[object, ...]] = set()
     for d in drafts:
-        spec = type_specs().get(d.type)
-        for args in _expand(d.args, spec) if spec else [d.args]:
+        dspec = type_specs().get(d.type)
+        for args in _expand(d.args, dspec) if dspec else [d.args]:
             claim = _to_claim(d, args, outlet, closing)
-            key = (claim.type, claim.args, claim.certainty, claim.source[-1].name if claim.source else "")
+            key = (
+                claim.type,
+                claim.args,
+                claim.certainty,
+                claim.source[-1].name if claim.source else "",
+            )
             if key in seen:
                 continue
             seen.add(key)
             claims.append(claim)
     return claims
+
+
+def _party_speaking(
+    sent: Span, cert: Certainty, args: dict[str, list[EntityBuilder] | str], ents: DocEntities
+) -> list[Speaker]:
+    """ "X dément …", "X n'a pas souhaité commenter": the party right before the cue speaks for itself."""
+    cue_words = cert.cue.split()
+    if not cue_words:
+        return []
+    first = next((t for t in sent if t.text == cue_words[0]), None)
+    if first is None:
+        return []
+    j = first.i - 1
+    doc = sent.doc
+    while j >= sent.start and (doc[j].pos_ in {"ADV", "AUX"} or doc[j].lower_ in {"ne", "n'", "n’", ","}):
+        j -= 1
+    b = ents.entity_at(doc[j]) if j >= sent.start else None
+    parties = {p.id for v in args.values() if isinstance(v, list) for p in v}
+    if b is None or b.id not in parties:
+        return []
+    return [Speaker(b.name, "org", b, None, ())]
 
 
 def _period_in(sent: Span, timexes: list[Timex]) -> str | None:
@@ -705,12 +856,18 @@ def _period_in(sent: Span, timexes: list[Timex]) -> str | None:
 
 
 def _postprocess_args(
-    trig: Trigger, spec: TypeSpec, args: dict[str, list[EntityBuilder] | str], ents: DocEntities, doc: Doc
+    trig: Trigger,
+    spec: TypeSpec,
+    args: dict[str, list[EntityBuilder] | str],
+    ents: DocEntities,
+    doc: Doc,
 ) -> dict[str, list[EntityBuilder] | str] | None:
     tok = trig.token
     if spec.type == "market_entry":
         if "sector" not in args:
-            if trig.via_phrase or any(c.lower_ in {"secteur", "marché", "domaine", "créneau", "segment"} for c in tok.subtree):
+            if trig.via_phrase or any(
+                c.lower_ in {"secteur", "marché", "domaine", "créneau", "segment"} for c in tok.subtree
+            ):
                 sector = _last_sector_before(tok, ents)
                 if sector is None:
                     return None
@@ -723,7 +880,9 @@ def _postprocess_args(
             return None
         args["facility"] = noun_phrase(objs[0])
         for o in objs:
-            places = [b for t in o.subtree for b in [ents.entity_at(t)] if b is not None and b.type == "PLACE"]
+            places = [
+                b for t in o.subtree for b in [ents.entity_at(t)] if b is not None and b.type == "PLACE"
+            ]
             if places and "place" not in args:
                 args["place"] = list(dict.fromkeys(places))
     if spec.type == "facility" and tok.pos_ in {"NOUN", "PROPN"}:
@@ -736,11 +895,21 @@ def _postprocess_args(
         if not objs or not any(w in spec.nouns or w in {"chiffre"} for w in _tok_forms(objs[0])):
             return None
     if spec.type == "financials" and tok.pos_ in {"NOUN", "PROPN"}:
-        args["metric"] = trig.words if trig.via_phrase else tok.lemma_
+        args["metric"] = (trig.words if trig.via_phrase else tok.text).lower().replace("’", "'")
         if "agent" not in args:
             owner = _owner_of_noun(tok, ents)
             if owner:
                 args["agent"] = owner
+    if spec.type == "manufacturing":
+        fixed_m = _manufacturing(tok, args, ents)
+        if fixed_m is None:
+            return None
+        args = fixed_m
+    if spec.type == "appointment" and "role" not in args:
+        for c in tok.children:
+            if c.dep_ in {"xcomp", "obj", "obl:arg"} and c.pos_ == "NOUN":
+                args["role"] = _role_phrase(c)
+                break
     if spec.type == "ownership":
         fixed = _ownership(trig, ents)
         if fixed is None:
@@ -756,6 +925,48 @@ def _postprocess_args(
         prod = args["product"]
         if isinstance(prod, str) and prod.lower() in {"cela", "ça", "ceci", "le", "la", "les"}:
             return None
+    return args
+
+
+def _role_phrase(tok: Token) -> str:
+    """ "directeur général" in "nommé directeur général de Renault"."""
+    keep = [tok] + [
+        c for c in tok.children if c.dep_ in {"amod", "flat", "fixed", "compound"} and c.i > tok.i
+    ]
+    end = max(t.i for t in keep)
+    return tok.doc[tok.i : end + 1].text
+
+
+_MAKER_NOUNS = {"usine", "usines", "site", "sites", "chaîne", "chaînes", "ligne", "lignes"}
+
+
+def _manufacturing(
+    tok: Token, args: dict[str, list[EntityBuilder] | str], ents: DocEntities
+) -> dict[str, list[EntityBuilder] | str] | None:
+    """Who makes for whom. "X fera produire ses voitures dans une usine de Y": Y makes, X is the client."""
+    causative = (tok.head.lemma_.lower() == "faire" and tok.dep_ in {"xcomp", "ccomp", "obj"}) or any(
+        c.lemma_.lower() == "faire" and c.dep_.startswith("aux") for c in tok.children
+    )
+    maker: list[EntityBuilder] = []
+    for c in tok.children:
+        words = _case_words(c)
+        if words in {"dans", "chez", "par", "à"}:
+            if c.lemma_.lower() in _MAKER_NOUNS or c.lower_ in _MAKER_NOUNS:
+                for cc in c.children:
+                    if cc.dep_ == "nmod" and _case_words(cc) == "de":
+                        maker = entities_in(cc, ents, ROLE_TYPES["agent"])
+            elif words in {"chez", "par"}:
+                maker = entities_in(c, ents, ROLE_TYPES["agent"])
+        if maker:
+            break
+    if causative or maker:
+        subj_tok = subject_of(tok.head if causative else tok, ents)
+        client = entities_in(subj_tok, ents, ROLE_TYPES["client"]) if subj_tok is not None else []
+        if not maker or not client:
+            return None
+        out = dict(args)
+        out["agent"], out["client"] = maker, client
+        return out
     return args
 
 
@@ -847,11 +1058,13 @@ def _last_sector_before(tok: Token, ents: DocEntities) -> str | None:
     return _mention_text_at(tok.doc[best[0]], best[1])
 
 
-def _product_rumours(sent: Span, ents: DocEntities, drafts: list[Draft], speakers: list[Speaker]) -> list[Draft]:
+def _product_rumours(
+    sent: Span, ents: DocEntities, drafts: list[Draft], speakers: list[Speaker]
+) -> list[Draft]:
     """A product named with "prochaine", "éventuelle", "future": a launch spoken of as possible."""
     out: list[Draft] = []
     used = {b.id for d in drafts for v in d.args.values() if isinstance(v, list) for b in v}
-    used |= {v for d in drafts for v in d.args.values() if isinstance(v, str)}  # type: ignore[misc]
+    used |= {v for d in drafts for v in d.args.values() if isinstance(v, str)}
     kb_products = {b.id: b for b in ents.builders if b.type == "PRODUCT" and b.maker}
     for tok in sent:
         b = ents.tok2ent.get(tok.i)
@@ -860,7 +1073,11 @@ def _product_rumours(sent: Span, ents: DocEntities, drafts: list[Draft], speaker
         if tok.i != min(s for s, _e in b.mentions if sent.start <= s < sent.end):
             continue
         root = tok
-        while root.head.i != root.i and root.head.i in range(sent.start, sent.end) and ents.tok2ent.get(root.head.i) is b:
+        while (
+            root.head.i != root.i
+            and root.head.i in range(sent.start, sent.end)
+            and ents.tok2ent.get(root.head.i) is b
+        ):
             root = root.head
         mods = {t.lower_ for t in sent[max(0, tok.i - sent.start - 3) : tok.i - sent.start]}
         if not mods & _PRODUCT_RUMOUR_ADJ:
@@ -877,13 +1094,15 @@ def _product_rumours(sent: Span, ents: DocEntities, drafts: list[Draft], speaker
 
 
 def _reactions(sent: Span, ents: DocEntities, earlier: list[Draft], speakers: list[Speaker]) -> list[Draft]:
-    """"Contacté, X n'a pas souhaité commenter." / "X dément." about claims reported earlier."""
+    """ "Contacté, X n'a pas souhaité commenter." / "X dément." about claims reported earlier."""
     cue = no_comment_cue(sent)
     certainty = "uncommitted"
     if cue is None:
         root = sent.root
         den = set(lexicons.load("certainty_fr")["denial_verbs"])
-        if root.lemma_.lower() in den and not any(c.dep_ == "advmod" and c.lower_ in {"ne", "n'", "pas"} for c in root.children):
+        if root.lemma_.lower() in den and not any(
+            c.dep_ == "advmod" and c.lower_ in {"ne", "n'", "pas"} for c in root.children
+        ):
             cue, certainty = root.text, "denied"
         else:
             return []
@@ -897,19 +1116,37 @@ def _reactions(sent: Span, ents: DocEntities, earlier: list[Draft], speakers: li
     out: list[Draft] = []
     seen: set[tuple[str, str]] = set()
     for d in earlier:
+        if d.type in {"sales", "financials", "ownership"}:
+            continue  # a reaction is about an event, not a figure or a fact of ownership
         names = {b.id for v in d.args.values() if isinstance(v, list) for b in v}
         if party.id not in names:
             continue
-        k = (d.type, repr(sorted((r, v if isinstance(v, str) else tuple(b.name for b in v)) for r, v in d.args.items())))
+        k = (
+            d.type,
+            repr(
+                sorted((r, v if isinstance(v, str) else tuple(b.name for b in v)) for r, v in d.args.items())
+            ),
+        )
         if k in seen:
             continue
         seen.add(k)
         speaker = Speaker(party.name, "org", party, None, tuple(range(sent.start, sent.end)))
-        out.append(replace(d, trigger=sent.root, sentence=sent, certainty=Certainty(certainty, cue), speakers=[speaker], time=d.time))
+        out.append(
+            replace(
+                d,
+                trigger=sent.root,
+                sentence=sent,
+                certainty=Certainty(certainty, cue),
+                speakers=[speaker],
+                time=d.time,
+            )
+        )
     return out
 
 
-def _to_claim(d: Draft, args: dict[str, list[EntityBuilder] | str], outlet: str | None, closing: Source | None) -> Claim:
+def _to_claim(
+    d: Draft, args: dict[str, list[EntityBuilder] | str], outlet: str | None, closing: Source | None
+) -> Claim:
     spec = type_specs().get(d.type)
     role_order = list(spec.roles) if spec else list(args)
     out_args: list[tuple[str, str | tuple[str, ...]]] = []

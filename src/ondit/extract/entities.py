@@ -119,7 +119,7 @@ def _is_title_case_word(tok: Token) -> bool:
 def _filter_span(span: Span, not_names: set[str]) -> bool:
     """True when a spaCy entity span looks like a real name."""
     text = span.text.strip()
-    if not text or not text[0].isupper() and not text[0].isdigit():
+    if not text or (not text[0].isupper() and not text[0].isdigit()):
         return False
     if text in not_names or text.rstrip(".") in not_names:
         return False
@@ -158,9 +158,11 @@ def find_entities(doc: Doc) -> DocEntities:
     # 1. gazetteer, longest first
     gmatches = sorted(gaz(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
     ents_by_tok = {t.i: t.ent_type_ for t in doc if t.ent_type_}
+    entry: KBEntry | None
     for match_id, s, e in gmatches:
         canon = forms[doc.vocab.strings[match_id]]
         entry = kb.entries[canon]
+        assert entry is not None
         if not free(s, e):
             continue
         if entry.ambiguous and not any(ents_by_tok.get(i) for i in range(s, e)):
@@ -184,7 +186,7 @@ def find_entities(doc: Doc) -> DocEntities:
         s, e = ent.start, ent.end
         while s < e and (doc[s].is_punct or doc[s].is_space or doc[s].lower_ in _DEFINITE):
             s += 1
-        while e > s and (doc[e - 1].is_punct and doc[e - 1].text != "." or doc[e - 1].is_space):
+        while e > s and ((doc[e - 1].is_punct and doc[e - 1].text != ".") or doc[e - 1].is_space):
             e -= 1
         if s >= e or not free(s, e):
             continue
@@ -203,7 +205,9 @@ def find_entities(doc: Doc) -> DocEntities:
             while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
                 j += 1
             k = j
-            while k < len(doc) and _is_title_case_word(doc[k]) and not taken[k] and doc[k].text not in not_names:
+            while (
+                k < len(doc) and _is_title_case_word(doc[k]) and not taken[k] and doc[k].text not in not_names
+            ):
                 k += 1
             if k > j:
                 take(j, k)
@@ -214,7 +218,13 @@ def find_entities(doc: Doc) -> DocEntities:
     for s, e, key, typ, entry in spans:
         if typ in {"ORG", "BRAND"} and entry is not None:
             k = e
-            while k < len(doc) and doc[k].text[:1].isupper() and doc[k].is_alpha and not taken[k] and not doc[k].is_sent_start:
+            while (
+                k < len(doc)
+                and doc[k].text[:1].isupper()
+                and doc[k].is_alpha
+                and not taken[k]
+                and not doc[k].is_sent_start
+            ):
                 k += 1
             if k > e:
                 take(e, k)
@@ -323,12 +333,12 @@ def find_entities(doc: Doc) -> DocEntities:
     names = {b.name for b in order}
     for b in list(order):
         if b.type == "PRODUCT" and b.maker and b.maker not in names:
-            entry = kb.entries.get(b.maker)
-            maker = EntityBuilder(b.maker, b.maker, entry.type if entry else "ORG", entry)
-            s, _e = b.mentions[0]
-            maker.mentions.append((s, s + 1))
-            maker.aliases.add(doc[s].text)
-            order.insert(order.index(b), maker)
+            maker_kb = kb.entries.get(b.maker)
+            maker_b = EntityBuilder(b.maker, b.maker, maker_kb.type if maker_kb else "ORG", maker_kb)
+            first, _end = b.mentions[0]
+            maker_b.mentions.append((first, first + 1))
+            maker_b.aliases.add(doc[first].text)
+            order.insert(order.index(b), maker_b)
             names.add(b.maker)
     for n, b in enumerate(order, 1):
         b.id = f"e{n}"
@@ -383,7 +393,7 @@ def _listed_after(tok: Token, nouns: set[str]) -> bool:
 
 
 def _person_org(doc: Doc, s: int, e: int, tok2ent: dict[int, EntityBuilder]) -> EntityBuilder | None:
-    """"X de Y", "X, de Y", "X (Y)", "X, analyste chez Y", "le PDG de Y, X"."""
+    """ "X de Y", "X, de Y", "X (Y)", "X, analyste chez Y", "le PDG de Y, X"."""
     j = e
     if j < len(doc) and doc[j].text in {",", "("}:
         j += 1
@@ -400,7 +410,12 @@ def _person_org(doc: Doc, s: int, e: int, tok2ent: dict[int, EntityBuilder]) -> 
         k -= 1
         if k >= 0:
             b = tok2ent.get(k)
-            if b is not None and b.type in {"ORG", "MEDIA"} and k - 2 >= 0 and doc[k - 1].lower_ in {"de", "d'", "du", "chez"}:
+            if (
+                b is not None
+                and b.type in {"ORG", "MEDIA"}
+                and k - 2 >= 0
+                and doc[k - 1].lower_ in {"de", "d'", "du", "chez"}
+            ):
                 return b
     return None
 

@@ -17,8 +17,10 @@ _FURNITURE = re.compile(
       | \d{1,2}\s*[h:]\s*\d{2}\s*$
       | (?:photo|crédit|crédits|illustration|image|copyright|©|legende|légende)\s*(?:\(s\))?\s*[:©].*$
       | ©.*$
-      | (?:à\ lire\ aussi|a\ lire\ aussi|lire\ aussi|à\ voir\ aussi|voir\ aussi|read\ more|sur\ le\ même\ sujet|nos\ articles|découvrez\ aussi)\b.*$
-      | (?:advertisement|publicité|sponsorisé|contenu\ sponsorisé|abonnez-vous|partager|partagez|share|tweet|newsletter)\b\W*$
+      | (?:à\ lire\ aussi|a\ lire\ aussi|lire\ aussi|à\ voir\ aussi|voir\ aussi|read\ more
+         |sur\ le\ même\ sujet|nos\ articles|découvrez\ aussi)\b.*$
+      | (?:advertisement|publicité|sponsorisé|contenu\ sponsorisé|abonnez-vous
+         |partager|partagez|share|tweet|newsletter)\b\W*$
       | (?:par|by)\ [A-ZÉ][\w'’\-]+(?:\ [A-ZÉ][\w'’\-]+){0,3}\s*(?:,\ .{0,40})?$
     )""",
     re.IGNORECASE | re.VERBOSE,

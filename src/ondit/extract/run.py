@@ -41,12 +41,16 @@ def check_language(article: Article) -> str:
     if article.lang:
         lang = article.lang.lower().split("-")[0]
         if lang not in SUPPORTED:
-            raise UnsupportedLanguage(origin, f"language {article.lang!r} is not supported (supported: {', '.join(SUPPORTED)})")
+            raise UnsupportedLanguage(
+                origin,
+                f"language {article.lang!r} is not supported (supported: {', '.join(SUPPORTED)})",
+            )
         return lang
     lang, prob = detect(article.text)
     if lang not in SUPPORTED or prob < MIN_LANG_PROB:
         raise UnsupportedLanguage(
-            origin, f"text is in {lang!r} (p={prob:.2f}), not a supported language ({', '.join(SUPPORTED)})"
+            origin,
+            f"text is in {lang!r} (p={prob:.2f}), not a supported language ({', '.join(SUPPORTED)})",
         )
     return lang
 
@@ -76,7 +80,10 @@ def _result(article: Article, lang: str, doc: Doc, offset: int) -> ArticleExtrac
         # offsets are into the article's text; claims found in the title keep negative starts
         claims = tuple(replace(c, start=c.start - offset, end=c.end - offset) for c in claims)
         ents = tuple(
-            replace(e, mentions=tuple(replace(m, start=m.start - offset, end=m.end - offset) for m in e.mentions))
+            replace(
+                e,
+                mentions=tuple(replace(m, start=m.start - offset, end=m.end - offset) for m in e.mentions),
+            )
             for e in ents
         )
     return ArticleExtraction(
@@ -117,7 +124,7 @@ def extract_many(
     for art in articles:
         try:
             lang = check_language(art)
-        except Exception as e:  # noqa: BLE001 - reported per article, the batch goes on
+        except Exception as e:
             yield from flush()
             yield e
             continue

@@ -88,9 +88,7 @@ class _Lex:
     def __init__(self) -> None:
         lx = _lexicon()
         self.months: dict[str, int] = {_norm(k): v for k, v in lx["months"].items()}
-        self.month_abbr: dict[str, int] = {
-            _norm(k): v for k, v in lx["month_abbreviations"].items()
-        }
+        self.month_abbr: dict[str, int] = {_norm(k): v for k, v in lx["month_abbreviations"].items()}
         self.weekdays: dict[str, int] = {_norm(k): v for k, v in lx["weekdays"].items()}
         self.ordinals: dict[str, int] = {_norm(k): v for k, v in lx["ordinals"].items()}
         self.numbers: dict[str, int] = {_norm(k): v for k, v in lx["numbers"].items()}
@@ -302,10 +300,7 @@ class _Resolver:
                     d2 = dt.date(y2, month, day)
                 except ValueError:
                     continue
-                if (
-                    abs((d2 - self.day).days) < abs((d - self.day).days)
-                    and abs((d2 - self.day).days) < 183
-                ):
+                if abs((d2 - self.day).days) < abs((d - self.day).days) and abs((d2 - self.day).days) < 183:
                     d = d2
         return d.isoformat()
 
@@ -466,9 +461,7 @@ def _rules() -> list[tuple[re.Pattern[str], _Rule]]:
     @rule(rf"(?:(?P<this>ce{S}mois(?:-ci|{S}en{S}cours)?)|le{S}mois{S}(?P<rel>{lx.REL}))")
     def _month_rel(m: re.Match[str], r: _Resolver, lx: _Lex) -> _Cand:
         sign = 0 if m["this"] else _rel_sign(lx, m["rel"])
-        return _Cand(
-            m.start(), m.end(), "DATE", r.month_rel(sign), "month", tense=_tense(sign), prio=4
-        )
+        return _Cand(m.start(), m.end(), "DATE", r.month_rel(sign), "month", tense=_tense(sign), prio=4)
 
     # cette semaine, la semaine dernière, ce week-end
     @rule(
@@ -534,15 +527,11 @@ def _rules() -> list[tuple[re.Pattern[str], _Rule]]:
     def _part_rel(m: re.Match[str], r: _Resolver, lx: _Lex) -> _Cand:
         sign = _rel_sign(lx, m["rel"])
         if m["u"].lower() == "mois":
-            return _Cand(
-                m.start(), m.end(), "DATE", r.month_rel(sign), "month", True, _tense(sign), prio=4
-            )
+            return _Cand(m.start(), m.end(), "DATE", r.month_rel(sign), "month", True, _tense(sign), prio=4)
         return _Cand(m.start(), m.end(), "DATE", r.year(sign), "year", True, _tense(sign), prio=4)
 
     # aujourd'hui, hier soir, demain matin, aujourd'hui vendredi
-    @rule(
-        rf"(?P<w>{_alt(lx.day_words)})(?:{S}(?P<part>{lx.PART}))?(?:,?{S}(?P<wd>{lx.WD})(?!{S}\d))?"
-    )
+    @rule(rf"(?P<w>{_alt(lx.day_words)})(?:{S}(?P<part>{lx.PART}))?(?:,?{S}(?P<wd>{lx.WD})(?!{S}\d))?")
     def _day_word(m: re.Match[str], r: _Resolver, lx: _Lex) -> _Cand:
         k = lx.day_words[_norm(m["w"])]
         d = r.day_rel(k)
@@ -605,12 +594,8 @@ def _rules() -> list[tuple[re.Pattern[str], _Rule]]:
         if m["part"]:
             code = lx.day_parts[_norm(m["part"])]
             tv = f"{v}T{code}" if v else None
-            return _Cand(
-                m.start(), m.end(), "TIME", tv, "day" if tv else None, tense=_tense(sign), prio=3
-            )
-        return _Cand(
-            m.start(), m.end(), "DATE", v, "day" if v else None, tense=_tense(sign), prio=3
-        )
+            return _Cand(m.start(), m.end(), "TIME", tv, "day" if tv else None, tense=_tense(sign), prio=3)
+        return _Cand(m.start(), m.end(), "DATE", v, "day" if v else None, tense=_tense(sign), prio=3)
 
     # 13h30, 13 h 30, 9 heures, midi, minuit
     @rule(
@@ -695,9 +680,7 @@ def _rules() -> list[tuple[re.Pattern[str], _Rule]]:
         return _Cand(m.start(), m.end(), "DURATION", v, None, prio=2)
 
     # il y a trois ans, dans deux semaines
-    @rule(
-        rf"(?P<pre>il{S}y{S}a|dans){S}(?P<n>{lx.NUMW}|\d+){S}(?P<u>ans?|ann[ée]es?|mois|semaines?|jours?)"
-    )
+    @rule(rf"(?P<pre>il{S}y{S}a|dans){S}(?P<n>{lx.NUMW}|\d+){S}(?P<u>ans?|ann[ée]es?|mois|semaines?|jours?)")
     def _ago(m: re.Match[str], r: _Resolver, lx: _Lex) -> _Cand | None:
         n = parse_french_number(m["n"])
         if n is None or not float(n).is_integer():
@@ -744,9 +727,7 @@ def _rules() -> list[tuple[re.Pattern[str], _Rule]]:
         if m["adj"]:
             return _Cand(m.start(), m.end(), "SET", lx.set_adj[_norm(m["adj"])], None, prio=1)
         if m["wd"]:
-            return _Cand(
-                m.start(), m.end(), "SET", f"XXXX-WXX-{lx.weekdays[_norm(m['wd'])]}", None, prio=3
-            )
+            return _Cand(m.start(), m.end(), "SET", f"XXXX-WXX-{lx.weekdays[_norm(m['wd'])]}", None, prio=3)
         u = _norm(m["u"] or m["pu"])
         start = m.start("pu") if m["pu"] else m.start()
         if u in ("trimestre", "semestre"):
@@ -762,9 +743,7 @@ def _rules() -> list[tuple[re.Pattern[str], _Rule]]:
     # quinquennat, un quart de siècle, une demi-heure
     @rule(_alt(lx.dur_phrases))
     def _dur_phrase(m: re.Match[str], r: _Resolver, lx: _Lex) -> _Cand:
-        return _Cand(
-            m.start(), m.end(), "DURATION", lx.dur_phrases[_norm(m.group(0))], None, prio=3
-        )
+        return _Cand(m.start(), m.end(), "DURATION", lx.dur_phrases[_norm(m.group(0))], None, prio=3)
 
     return rules
 
@@ -843,16 +822,9 @@ def find_timexes(text: str, dct: PubDate | None, lang: str = "fr") -> list[Timex
         if prev is not None:
             gap = text[prev.end : c.start]
             if c.hm is not None and prev.day_word and prev.type == "DATE" and _GAP_MERGE.match(gap):
-                merged[-1] = replace(
-                    c, start=prev.start, tense=prev.tense, anchored=True, anchor=prev.value
-                )
+                merged[-1] = replace(c, start=prev.start, tense=prev.tense, anchored=True, anchor=prev.value)
                 continue
-            if (
-                prev.hm is not None
-                and c.day_word
-                and c.type == "DATE"
-                and _GAP_MERGE_AFTER.match(gap)
-            ):
+            if prev.hm is not None and c.day_word and c.type == "DATE" and _GAP_MERGE_AFTER.match(gap):
                 merged[-1] = replace(prev, end=c.end, tense=c.tense, anchored=True, anchor=c.value)
                 continue
         merged.append(c)
@@ -860,9 +832,7 @@ def find_timexes(text: str, dct: PubDate | None, lang: str = "fr") -> list[Timex
     # anchor clock times and parts of a day to the day they belong to: the day just
     # merged, else the nearest day in the same sentence, else the last day mentioned,
     # else the publication date
-    days = [
-        (i, c) for i, c in enumerate(merged) if c.precision == "day" and c.value and not c.pending
-    ]
+    days = [(i, c) for i, c in enumerate(merged) if c.precision == "day" and c.value and not c.pending]
     for i, c in enumerate(merged):
         if not c.pending:
             continue

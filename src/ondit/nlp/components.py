@@ -45,7 +45,7 @@ class SentenceSetter:
                 tok.is_sent_start = True
                 continue
             prev = doc[i - 1]
-            if "\n" in prev.text_with_ws or prev.is_space and "\n" in prev.text:
+            if "\n" in prev.text_with_ws or (prev.is_space and "\n" in prev.text):
                 if not tok.is_space:
                     tok.is_sent_start = True
             elif prev.text in _SENT_END or prev.is_space:

@@ -12,7 +12,9 @@ def _identifier() -> object:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ident.set_languages(["fr", "en", "de", "es", "it", "pt", "nl", "zh", "ja", "ru", "ar", "pl", "sv", "tr", "ko"])
+    ident.set_languages(
+        ["fr", "en", "de", "es", "it", "pt", "nl", "zh", "ja", "ru", "ar", "pl", "sv", "tr", "ko"]
+    )
     return ident
 
 
