@@ -24,6 +24,7 @@ from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.extract.quantity import QuantityMatch
 from ondit.extract.timex import Timex
 from ondit.model import Claim, PubDate, Quantity, Source, TimeRef
+from ondit.nlp.sents import sent_start, sentences
 
 PARTY_ROLES = {
     "agent",
@@ -269,9 +270,9 @@ def _is_rel_pronoun(tok: Token) -> bool:
 def antecedent_of_relative(rel: Token, ents: DocEntities) -> Token | None:
     j = rel.i - 1
     doc = rel.doc
-    while j >= rel.sent.start and (doc[j].is_punct or doc[j].is_space):
+    while j >= sent_start(rel) and (doc[j].is_punct or doc[j].is_space):
         j -= 1
-    if j >= rel.sent.start and ents.entity_at(doc[j]) is not None:
+    if j >= sent_start(rel) and ents.entity_at(doc[j]) is not None:
         return doc[j]
     # "X, la maison mère de Y, qui …": walk to the clause's head noun
     verb = rel.head
@@ -293,11 +294,11 @@ def _subject_on_the_left(tok: Token, ents: DocEntities) -> Token | None:
     if tok.pos_ in {"NOUN", "PROPN"} and not group:
         return None
     j = start - 1
-    while j >= tok.sent.start and (
+    while j >= sent_start(tok) and (
         doc[j].pos_ == "ADV" or doc[j].lower_ in {"ne", "n'", "n’", "se", "s'", "s’", "en", "y"}
     ):
         j -= 1
-    if j >= tok.sent.start:
+    if j >= sent_start(tok):
         b = ents.entity_at(doc[j])
         if b is not None and b.type in {"ORG", "BRAND", "PER", "MEDIA"}:
             return doc[j]
@@ -753,7 +754,7 @@ def find_claims(doc: Doc) -> list[Claim]:
     drafts: list[Draft] = []
     last_period: str | None = None
     last_unit: str | None = None
-    sents = list(doc.sents)
+    sents = sentences(doc)
     for sent in sents:
         line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
         if line_start in furniture or sent.start_char in furniture:
@@ -1026,9 +1027,9 @@ def _ownership(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder
     doc = tok.doc
     # the apposed entity: right before ("Geely, la maison mère de") or the head of the apposition
     j = tok.i - 1
-    while j >= tok.sent.start and (doc[j].pos_ == "DET" or doc[j].is_punct):
+    while j >= sent_start(tok) and (doc[j].pos_ == "DET" or doc[j].is_punct):
         j -= 1
-    apposed = ents.entity_at(doc[j]) if j >= tok.sent.start else None
+    apposed = ents.entity_at(doc[j]) if j >= sent_start(tok) else None
     if apposed is None and tok.dep_ == "appos":
         found = entities_in(tok.head, ents, {"ORG", "BRAND", "PRODUCT", "MEDIA"}, with_conj=False)
         apposed = found[0] if found else None

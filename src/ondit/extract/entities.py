@@ -20,6 +20,7 @@ from spacy.vocab import Vocab
 from ondit import lexicons
 from ondit.extract.gazetteer import KBEntry, fold, gazetteer, sectors
 from ondit.model import Entity, Mention
+from ondit.nlp.sents import sent_start, sentence_of, sentences
 
 SPACY_TO_TYPE = {"PER": "PER", "ORG": "ORG", "LOC": "PLACE", "MISC": "ORG"}
 _DEFINITE = {"le", "la", "l'", "l’", "les", "ce", "cet", "cette", "ces"}
@@ -364,7 +365,7 @@ def _apposition_head(tok: Token) -> Token | None:
     j = tok.i - 1
     while j >= 0 and doc[j].pos_ == "ADJ":
         j -= 1
-    if j >= 0 and doc[j].pos_ == "NOUN" and doc[j].i >= tok.sent.start:
+    if j >= 0 and doc[j].pos_ == "NOUN" and doc[j].i >= sent_start(tok):
         return doc[j]
     if tok.dep_ in {"appos", "flat:name", "nmod"} and tok.head.pos_ == "NOUN" and tok.head.i < tok.i:
         return tok.head
@@ -373,7 +374,7 @@ def _apposition_head(tok: Token) -> Token | None:
 
 def _listed_after(tok: Token, nouns: set[str]) -> bool:
     """True when tok is in a list introduced by one of `nouns` ("marques : A, B et C")."""
-    sent = tok.sent
+    sent = sentence_of(tok)
     j = tok.i - 1
     seen_colon = False
     while j >= sent.start and tok.i - j < 12:
@@ -423,7 +424,7 @@ def _person_org(doc: Doc, s: int, e: int, tok2ent: dict[int, EntityBuilder]) -> 
 def _subjects(doc: Doc, tok2ent: dict[int, EntityBuilder]) -> dict[int, list[EntityBuilder]]:
     """Per sentence start: its company entities, subjects first, then in order of appearance."""
     out: dict[int, list[EntityBuilder]] = {}
-    for sent in doc.sents:
+    for sent in sentences(doc):
         subj: list[EntityBuilder] = []
         rest: list[EntityBuilder] = []
         for tok in sent:
@@ -481,13 +482,13 @@ def _resolve_anaphors(
         for c in tok.children:
             if c.dep_ == "amod" and c.lower_ in nationality:
                 country = nationality[c.lower_]
-        sent_start = tok.sent.start
+        s_start = sent_start(tok)
         candidates: list[EntityBuilder] = []
         # earlier in the same sentence, then previous sentences (nearest first), subjects first
-        same = [tok2ent[t.i] for t in doc[sent_start : tok.i] if t.i in tok2ent]
+        same = [tok2ent[t.i] for t in doc[s_start : tok.i] if t.i in tok2ent]
         same = [b for b in same if b.type in {"ORG", "BRAND"}]
         candidates.extend(reversed(same))
-        idx = sent_starts.index(sent_start) if sent_start in sent_starts else 0
+        idx = sent_starts.index(s_start) if s_start in sent_starts else 0
         for k in range(idx - 1, max(-1, idx - 5), -1):
             candidates.extend(subjects_by_sent[sent_starts[k]])
         chosen = None
@@ -504,7 +505,7 @@ def _resolve_anaphors(
                     break
             in_sentence_subject = [
                 tok2ent[t.i]
-                for t in doc[sent_start : tok.i]
+                for t in doc[s_start : tok.i]
                 if t.i in tok2ent and t.dep_.startswith("nsubj") and tok2ent[t.i].type in {"ORG", "BRAND"}
             ]
             pool = in_sentence_subject or prev_subjects or candidates

@@ -1,0 +1,33 @@
+"""Sentence lookups computed once per Doc (spaCy's `Token.sent` scans the Doc each time)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+_KEY = "ondit_sent_index"
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The Doc's sentences, computed once and kept in `doc.user_data`."""
+    cached = doc.user_data.get(_KEY)
+    if cached is None:
+        sents = list(doc.sents)
+        starts = [0] * len(doc)
+        for n, s in enumerate(sents):
+            for i in range(s.start, s.end):
+                starts[i] = n
+        cached = (sents, starts)
+        doc.user_data[_KEY] = cached
+    result: list[Span] = cached[0]
+    return result
+
+
+def sentence_of(tok: Token) -> Span:
+    sentences(tok.doc)
+    sents, starts = tok.doc.user_data[_KEY]
+    span: Span = sents[starts[tok.i]]
+    return span
+
+
+def sent_start(tok: Token) -> int:
+    return sentence_of(tok).start
