@@ -74,7 +74,13 @@ def _media_kind(b: EntityBuilder) -> str:
 
 
 def _np_tokens(tok: Token) -> tuple[int, ...]:
-    return tuple(t.i for t in tok.subtree)
+    """The speaker's phrase: its subtree, cut at the first comma after its head."""
+    out = []
+    for t in sorted(tok.subtree, key=lambda x: x.i):
+        if t.i > tok.i and t.text in {",", ";", "(", "«"}:
+            break
+        out.append(t.i)
+    return tuple(out)
 
 
 def _np_text(tok: Token) -> str:
@@ -247,17 +253,24 @@ _CLOSING = re.compile(
 
 def article_source(doc: Doc, ents: DocEntities) -> Source | None:
     """A closing "Source : Reuters" or "(avec AFP)" line names the source of the whole article."""
+    from ondit.extract.furniture import dateline
+    from ondit.extract.gazetteer import gazetteer
+
+    def as_source(name: str) -> Source:
+        entry = gazetteer().lookup(name)
+        if entry is not None and entry.type == "MEDIA":
+            return Source(entry.name, entry.kind or "media")
+        return Source(name, "media")
+
     lines = [ln for ln in doc.text.strip().split("\n") if ln.strip()]
     for line in reversed(lines[-3:]):
         m = _CLOSING.match(line)
         if m:
-            name = m.group("name").strip()
-            from ondit.extract.gazetteer import gazetteer
-
-            entry = gazetteer().lookup(name)
-            if entry is not None and entry.type == "MEDIA":
-                return Source(entry.name, entry.kind or "media")
-            return Source(name, "media")
+            return as_source(m.group("name").strip())
+    for line in lines[:4]:
+        dl = dateline(line)
+        if dl is not None:
+            return as_source(dl[1])
     return None
 
 

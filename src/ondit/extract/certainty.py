@@ -21,6 +21,16 @@ if TYPE_CHECKING:
 
 _CONDITIONAL = re.compile(r"(?:rait|raient|rais|rions|riez)$")
 _NON_PARTY_KINDS = {"agency", "media", "anonymous", "analyst"}
+_NO_COMMENT_VERBS = {
+    "commenter",
+    "réagir",
+    "confirmer",
+    "exprimer",
+    "répondre",
+    "souhaiter",
+    "vouloir",
+    "refuser",
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +53,9 @@ def is_conditional(tok: Token) -> bool:
 
 def _negated(tok: Token) -> Token | None:
     neg = set(_lex()["negation_words"])
-    for c in tok.children:
+    # "n'est pas en discussion": the negation may hang on the copula
+    cops = [c for c in tok.children if c.dep_ == "cop"]
+    for c in [*tok.children, *(cc for cop in cops for cc in cop.children)]:
         if (
             c.dep_ in {"advmod", "det", "cc"}
             and c.lower_.replace("’", "'") in neg
@@ -95,8 +107,12 @@ def chain(trigger: Token) -> list[Token]:
     out = [trigger]
     cur = trigger
     while cur.head.i != cur.i and len(out) < 8:
-        if cur.dep_ in {"conj", "parataxis"} and any(c.dep_.startswith("nsubj") for c in cur.children):
+        if cur.dep_ in {"conj", "parataxis"} and (
+            any(c.dep_.startswith("nsubj") for c in cur.children) or "Fin" in cur.morph.get("VerbForm", [])
+        ):
             break
+        if cur.dep_ == "acl:relcl":
+            break  # a relative clause is background: "X, qui possède 49 % de Y, a démenti …"
         cur = cur.head
         out.append(cur)
     return out
@@ -130,7 +146,7 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
 
     # a party that takes no position: "n'a pas souhaité commenter", "ni confirmé ni démenti"
     nc = no_comment_cue(sent)
-    if nc is not None:
+    if nc is not None and any(t.lemma_.lower() in _NO_COMMENT_VERBS for t in toks[1:]):
         return Certainty("uncommitted", nc)
 
     # denial: "X dément être en discussion", "nie tout projet"
@@ -141,6 +157,10 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
             t not in toks
             and is_denial(t)
             and not any(w.lower_ in {"mais", ";"} for w in sent.doc[t.i : trigger.i])
+            and not any(
+                w.pos_ == "VERB" and "Fin" in w.morph.get("VerbForm", []) and w.dep_ != "acl:relcl"
+                for w in sent.doc[t.i + 1 : trigger.i]
+            )
         ):
             toks = [*toks, t]
     for t in toks[1:]:

@@ -388,6 +388,8 @@ def entities_in(
             pass
         elif t.pos_ == "NOUN" and t.lemma_.lower() not in _company_nouns() and depth == 0 and not list_head:
             return
+        elif t.pos_ == "NOUN" and depth == 0 and _named_after(t, ents, types, out):
+            pass
         else:
             for c in t.children:
                 if c.dep_ in _NP_DEPS or (c.dep_ == "nmod" and not _case_words(c)):
@@ -407,6 +409,22 @@ def entities_in(
 
     visit(tok, 0)
     return out
+
+
+def _named_after(noun: Token, ents: DocEntities, types: set[str], out: list[EntityBuilder]) -> bool:
+    """ "le fabricant de batteries Verkor": the name that closes a company noun's phrase."""
+    doc = noun.doc
+    for j in range(noun.i + 1, min(noun.i + 6, len(doc))):
+        t = doc[j]
+        if t.is_punct or t.dep_ in {"acl:relcl", "acl"} or t.pos_ in {"VERB", "AUX"}:
+            return False
+        b = ents.entity_at(t)
+        if b is not None and b.type not in {"SECTOR", "PLACE"}:
+            if b.type in types and noun.i in {a.i for a in t.ancestors}:
+                out.append(b)
+                return True
+            return False
+    return False
 
 
 _PHRASE_KEEP = {"det", "amod", "nummod", "compound", "flat", "flat:name", "fixed", "advmod"}
@@ -643,6 +661,56 @@ def _period_bounds(value: str) -> tuple[str, str] | None:
     return f"{y}-{part}-{day}", f"{y}-{part}-{day}"
 
 
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_FUTURE_ENDINGS = ("ra", "ras", "rai", "rons", "rez", "ront")
+
+
+def _future_tense(pred: Token) -> bool:
+    for t in [pred, *pred.children, *list(pred.ancestors)[:2]]:
+        if t.pos_ not in {"VERB", "AUX"}:
+            continue
+        if (
+            "Fut" in t.morph.get("Tense", [])
+            or (t.lower_.endswith(_FUTURE_ENDINGS)
+            and "Cnd" not in t.morph.get("Mood", []))
+        ):
+            return True
+        if (
+            t.lemma_ == "aller"
+            and "Pres" in t.morph.get("Tense", [])
+            and any(c.dep_ == "xcomp" for c in t.children)
+        ):
+            return True
+    return False
+
+
+def _weekday_by_tense(tx: Timex, pred: Token, dct: PubDate | None) -> Timex:
+    """ "jeudi" alone is the coming Thursday for "tiendront", the last one for "a annoncé"."""
+    import datetime as dt
+    from dataclasses import replace as dc_replace
+
+    low = tx.text.lower()
+    if dct is None or dct.date() is None or not tx.value or not any(w in low for w in _WEEKDAYS):
+        return tx
+    if any(ch.isdigit() for ch in low.split("à")[0].split("h")[0]):
+        return tx  # "jeudi 18 avril" names its date
+    try:
+        day = dt.date.fromisoformat(tx.value[:10])
+    except ValueError:
+        return tx
+    pub = dct.date()
+    assert pub is not None
+    shift = 0
+    if _future_tense(pred) and day < pub:
+        shift = 7
+    elif _past_tense(pred) and day > pub:
+        shift = -7
+    if not shift:
+        return tx
+    new = (day + dt.timedelta(days=shift)).isoformat() + tx.value[10:]
+    return dc_replace(tx, value=new)
+
+
 def _usable(tx: Timex) -> bool:
     if tx.type in {"DURATION", "SET"}:
         return False
@@ -681,7 +749,7 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
     cands = [tx for tx in cands if in_clause(tx)]
     if not cands:
         return None
-    tx = min(cands, key=score)
+    tx = _weekday_by_tense(min(cands, key=score), pred, dct)
     return TimeRef(
         tx.spec_value(),
         tx.precision if tx.spec_value() else None,
@@ -748,7 +816,7 @@ def find_claims(doc: Doc) -> list[Claim]:
     outlet: str | None = doc._.ondit_outlet
     timexes: list[Timex] = doc._.ondit_timexes or []
     quantities: list[QuantityMatch] = doc._.ondit_quantities or []
-    furniture: set[int] = doc._.ondit_furniture or set()
+    furniture: list[tuple[int, int]] = doc._.ondit_furniture or []
     closing = article_source(doc, ents)
 
     drafts: list[Draft] = []
@@ -756,8 +824,7 @@ def find_claims(doc: Doc) -> list[Claim]:
     last_unit: str | None = None
     sents = sentences(doc)
     for sent in sents:
-        line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
-        if line_start in furniture or sent.start_char in furniture:
+        if any(s <= sent.start_char < e for s, e in furniture):
             continue
         if not any(t.is_alpha for t in sent):
             continue
@@ -796,9 +863,12 @@ def find_claims(doc: Doc) -> list[Claim]:
             if spec.needs_time and time is None:
                 continue
             own = [sp for sp in speakers if sp.covers(trig.token)]
-            if spec.type == "ownership" and trig.token.pos_ in {"NOUN", "PROPN"}:
-                own = []  # "Geely, la maison mère de Volvo": background in the article's voice
             cert = certainty_of(trig.token, sent, own, _party_names(args))
+            if spec.type == "ownership" and trig.token.pos_ in {"NOUN", "PROPN"}:
+                # "Geely, la maison mère de Volvo": background, in the article's voice, as fact
+                own = []
+                if cert.value != "denied":
+                    cert = Certainty("certain", trig.words)
             if cert.value in {"denied", "uncommitted"} and not own:
                 own = _party_speaking(sent, cert, args, ents)
             taken_triggers.add(trig.token.i)
@@ -926,6 +996,10 @@ def _postprocess_args(
         prod = args["product"]
         if isinstance(prod, str) and prod.lower() in {"cela", "ça", "ceci", "le", "la", "les"}:
             return None
+        if isinstance(prod, str) and _not_a_product(prod):
+            return None
+        if tok.pos_ in {"VERB", "AUX"} and not any(c.dep_ == "obj" for c in tok.children):
+            return None  # "sortir du silence", "lancer dans": a launch names what is launched
     return args
 
 
@@ -969,6 +1043,37 @@ def _manufacturing(
         out["agent"], out["client"] = maker, client
         return out
     return args
+
+
+@cache
+def _not_products() -> frozenset[str]:
+    return frozenset(lexicons.load("claims_fr")["product_launch"].get("not_products", []))
+
+
+def _not_a_product(phrase: str) -> bool:
+    words = [
+        w
+        for w in phrase.lower().replace("'", "' ").split()
+        if w
+        not in {
+            "le",
+            "la",
+            "les",
+            "l'",
+            "un",
+            "une",
+            "des",
+            "son",
+            "sa",
+            "ses",
+            "leur",
+            "leurs",
+            "ce",
+            "cette",
+            "ces",
+        }
+    ]
+    return bool(words) and words[0] in _not_products()
 
 
 def _phrase_with_det(tok: Token, words: str) -> str:

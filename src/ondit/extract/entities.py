@@ -185,7 +185,9 @@ def find_entities(doc: Doc) -> DocEntities:
     # 3. spaCy entities, filtered
     for ent in doc.ents:
         s, e = ent.start, ent.end
-        while s < e and (doc[s].is_punct or doc[s].is_space or doc[s].lower_ in _DEFINITE):
+        while s < e and (
+            doc[s].is_punct or doc[s].is_space or (doc[s].lower_ in _DEFINITE and doc[s].text[0].islower())
+        ):
             s += 1
         while e > s and ((doc[e - 1].is_punct and doc[e - 1].text != ".") or doc[e - 1].is_space):
             e -= 1

@@ -30,3 +30,19 @@ _FURNITURE = re.compile(
 def is_furniture(line: str) -> bool:
     """True for a line of page furniture (not article text)."""
     return bool(_FURNITURE.match(line))
+
+
+_DATELINE = re.compile(
+    r"""^\s*(?P<place>[A-ZÀ-Ý][\w'’. -]{1,40}?)
+        (?:\s*,\s*(?:le\s+)?\d{1,2}(?:er)?\s+[a-zéû]+\.?(?:\s+\d{4})?)?
+        \s*\((?P<agency>[A-Z][\w .&-]{1,30})\)\s*[-–—]+\s*""",
+    re.VERBOSE,
+)
+
+
+def dateline(line: str) -> tuple[int, str] | None:
+    """An agency dateline opening a paragraph ("PARIS, 22 janvier (Reuters) - "): its length and agency."""
+    m = _DATELINE.match(line)
+    if not m:
+        return None
+    return m.end(), m.group("agency").strip()

@@ -17,7 +17,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ondit.extract.furniture import is_furniture
+from ondit.extract.furniture import dateline, is_furniture
 
 _SENT_END = {".", "!", "?", "…", "»", ":", ";", '"', "”"}
 
@@ -38,7 +38,7 @@ class SentenceSetter:
     """Every line is its own sentence (a title without a full stop too); furniture lines are marked."""
 
     def __call__(self, doc: Doc) -> Doc:
-        furniture: set[int] = set()
+        furniture: list[tuple[int, int]] = []
         text = doc.text
         for i, tok in enumerate(doc):
             if i == 0:
@@ -52,11 +52,18 @@ class SentenceSetter:
                 pass  # the parser decides
             else:
                 tok.is_sent_start = False
-        # furniture: whole lines
+        # furniture: whole lines, and agency datelines opening a paragraph
         pos = 0
         for line in text.split("\n"):
             if line.strip() and is_furniture(line):
-                furniture.add(pos)
+                furniture.append((pos, pos + len(line)))
+            else:
+                dl = dateline(line)
+                if dl is not None:
+                    furniture.append((pos, pos + dl[0]))
+                    span = doc.char_span(pos + dl[0], pos + len(line), alignment_mode="expand")
+                    if span is not None and len(span):
+                        span[0].is_sent_start = True
             pos += len(line) + 1
         doc._.ondit_furniture = furniture
         return doc
