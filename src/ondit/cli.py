@@ -188,6 +188,86 @@ def print_claims_table(results: list[ArticleExtraction]) -> None:
     console.print(f"{n} claims in {len(results)} articles")
 
 
+@app.command("eval")
+def eval_command(
+    gold: Annotated[Path, typer.Argument(help="Gold JSON Lines in the SPEC.md format (gold/fr/dev.jsonl).")],
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = ReportFormat.table,
+    by: Annotated[
+        str | None, typer.Option("--by", help="'type': add the table of scores by claim type.")
+    ] = None,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="List missed and false claims with their sentences.")
+    ] = False,
+) -> None:
+    """Extract the gold articles and score the result as SPEC.md says."""
+    from ondit.eval import evaluate
+
+    if by not in {None, "type"}:
+        raise typer.BadParameter("--by takes 'type'")
+    try:
+        report = evaluate(gold)
+    except (InputError, OSError) as e:
+        typer.echo(f"ondit: {e}", err=True)
+        raise typer.Exit(2) from e
+    if format is ReportFormat.json:
+        out = dict(report)
+        if not errors:
+            out.pop("errors", None)
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    print_eval(report, by_type=by == "type", errors=errors)
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def print_eval(report: dict[str, Any], by_type: bool, errors: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    c = report["claims"]
+    table = Table(title=f"ondit eval — {report['articles']} articles")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    rows = [
+        ("claim precision", _pct(c["precision"])),
+        ("claim recall", _pct(c["recall"])),
+        ("claim F1", _pct(c["f1"])),
+        ("tp / fp / fn", f"{c['tp']} / {c['fp']} / {c['fn']}"),
+        ("certainty accuracy", _pct(report["certainty_accuracy"])),
+        ("source accuracy", _pct(report["source_accuracy"])),
+        ("entity F1", _pct(report["entity_f1"])),
+        ("time accuracy", _pct(report["time_accuracy"])),
+        ("quantity accuracy", _pct(report["quantity_accuracy"])),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+    if by_type:
+        t = Table(title="by claim type")
+        for col in ("type", "precision", "recall", "F1", "tp", "fp", "fn"):
+            t.add_column(col)
+        for typ, s in report["by_type"].items():
+            t.add_row(
+                typ,
+                _pct(s["precision"]),
+                _pct(s["recall"]),
+                _pct(s["f1"]),
+                *(str(s[k]) for k in ("tp", "fp", "fn")),
+            )
+        console.print(t)
+    if errors:
+        for kind in ("missed", "false"):
+            console.print(f"\n[bold]{kind} claims[/bold]")
+            for e in report["errors"][kind]:
+                console.print(f"  {e['id']}  {e['type']}  {e['args']}", markup=False)
+                console.print(f"      {e.get('evidence', '')}", markup=False)
+
+
 @bench_app.command("timeml")
 def bench_timeml(
     directory: Annotated[Path, typer.Argument(help="A folder of ISO-TimeML files (.tml).")],
