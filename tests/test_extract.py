@@ -204,3 +204,39 @@ def test_components_are_registered_spacy_factories() -> None:
 
     for name in ("ondit_sentences", "ondit_entities", "ondit_times", "ondit_claims"):
         assert name in spacy.registry.factories.get_all() or nlp.has_factory(name)
+
+
+def test_descriptions_that_refer_back_are_mentions_of_the_entity(run: Run) -> None:
+    r = run(
+        "Great Wall Motor a ouvert une usine en Thaïlande. "
+        "Le constructeur aurait écoulé 1,1 million de véhicules en 2020."
+    )
+    gwm = next(e for e in r.entities if e.name == "Great Wall Motor")
+    assert [m.text for m in gwm.mentions] == ["Great Wall Motor", "Le constructeur"]
+    sales = only(r, "sales")
+    assert sales["args"]["agent"] == "Great Wall Motor"
+    assert sales["certainty"] == "probable"
+
+
+def test_claim_over_two_sentences_with_a_nationality_description(run: Run) -> None:
+    r = run(
+        "Renault a confirmé des discussions avec Geely. "
+        "La firme chinoise viserait une prise de participation dans Renault."
+    )
+    acq = only(r, "acquisition")
+    assert acq["args"] == {"agent": "Geely Holding", "target": "Renault Group"}
+    assert acq["certainty"] == "probable"
+
+
+def test_dateline_names_the_agency(run: Run) -> None:
+    r = run("PARIS, 22 janvier (Reuters) - Saft a proposé de racheter le fabricant de batteries Verkor.")
+    c = only(r, "acquisition")
+    assert c["args"] == {"agent": "Saft", "target": "Verkor"}
+    assert [s["name"] for s in c["source"]] == ["Les Echos", "Reuters"]
+
+
+def test_relative_clause_is_not_under_the_main_verb(run: Run) -> None:
+    r = run("Renault, qui détient une participation dans Verkor, a démenti toute négociation avec Saft.")
+    own = only(r, "ownership")
+    assert own["certainty"] == "certain"
+    assert own["args"] == {"owner": "Renault Group", "owned": "Verkor"}

@@ -139,6 +139,7 @@ class Trigger:
     spec: TypeSpec
     via_phrase: bool
     words: str
+    window: tuple[int, int] = (0, 0)  # token range of a multi-word cue
 
 
 @dataclass
@@ -202,7 +203,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 for t in window:
                     seen.add((t.i, spec.type))
                 words = sent.doc[window[0].i : window[-1].i + 1].text
-                out.append(Trigger(head, spec, True, words))
+                out.append(Trigger(head, spec, True, words, (window[0].i, window[-1].i + 1)))
     for tok, f in zip(toks, forms, strict=True):
         if tok.pos_ in {"VERB", "AUX"}:
             index = verb_index
@@ -474,7 +475,9 @@ def _is_passive(verb: Token) -> bool:
     return any(c.dep_ == "aux:pass" for c in verb.children)
 
 
-def _role_tokens(source: str, trig: Token, pred: Token, ents: DocEntities) -> list[Token]:
+def _role_tokens(
+    source: str, trig: Token, pred: Token, ents: DocEntities, window: tuple[int, int] = (0, 0)
+) -> list[Token]:
     """Candidate tokens for one role source ("subj", "obj", "prep:X", "poss", "self")."""
     if source == "subj":
         if _is_passive(pred):
@@ -501,7 +504,7 @@ def _role_tokens(source: str, trig: Token, pred: Token, ents: DocEntities) -> li
     if source.startswith("prep:"):
         prep = source[5:]
         out: list[Token] = []
-        places = [trig]
+        places = [trig, *(trig.doc[i] for i in range(*window) if i != trig.i)]
         if pred is not trig:
             places.append(pred)
         if trig.pos_ in {"VERB", "AUX"}:
@@ -529,16 +532,20 @@ def _role_tokens(source: str, trig: Token, pred: Token, ents: DocEntities) -> li
 
 
 def fill_roles(
-    trig: Token, spec: TypeSpec, ents: DocEntities, used_sentence_tokens: set[int]
+    trig: Token,
+    spec: TypeSpec,
+    ents: DocEntities,
+    used_sentence_tokens: set[int],
+    window: tuple[int, int] = (0, 0),
 ) -> dict[str, list[EntityBuilder] | str] | None:
     pred = predicate_of(trig)
     args: dict[str, list[EntityBuilder] | str] = {}
     used: set[str] = set()
     for role, sources in spec.roles.items():
         for source in sources:
-            toks = _role_tokens(source, trig, pred, ents)
+            toks = _role_tokens(source, trig, pred, ents, window)
             for t in toks:
-                if t.i in used_sentence_tokens:
+                if t.i in used_sentence_tokens or window[0] <= t.i < window[1]:
                     continue
                 if role in PARTY_ROLES:
                     found = [b for b in entities_in(t, ents, ROLE_TYPES[role]) if b.id not in used]
@@ -669,10 +676,8 @@ def _future_tense(pred: Token) -> bool:
     for t in [pred, *pred.children, *list(pred.ancestors)[:2]]:
         if t.pos_ not in {"VERB", "AUX"}:
             continue
-        if (
-            "Fut" in t.morph.get("Tense", [])
-            or (t.lower_.endswith(_FUTURE_ENDINGS)
-            and "Cnd" not in t.morph.get("Mood", []))
+        if "Fut" in t.morph.get("Tense", []) or (
+            t.lower_.endswith(_FUTURE_ENDINGS) and "Cnd" not in t.morph.get("Mood", [])
         ):
             return True
         if (
@@ -836,7 +841,7 @@ def find_claims(doc: Doc) -> list[Claim]:
             if trig.token.i in taken_triggers and not trig.via_phrase:
                 continue
             spec = trig.spec
-            args = fill_roles(trig.token, spec, ents, speakers_tokens)
+            args = fill_roles(trig.token, spec, ents, speakers_tokens, trig.window)
             if args is None:
                 continue
             args = _postprocess_args(trig, spec, args, ents, doc)

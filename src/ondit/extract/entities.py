@@ -55,11 +55,17 @@ class DocEntities:
         return self.tok2ent.get(tok.i) or self.anaphors.get(tok.i)
 
     def to_entities(self, doc: Doc) -> tuple[Entity, ...]:
+        """Entities with all their mentions, the descriptions that refer back included."""
+        described: dict[str, list[tuple[int, int]]] = {}
+        for i, b in self.anaphors.items():
+            head = doc[i]
+            parts = [head, *(c for c in head.children if c.dep_ in {"det", "amod"} and abs(c.i - i) <= 3)]
+            described.setdefault(b.id, []).append((min(t.i for t in parts), max(t.i for t in parts) + 1))
         out = []
         for b in self.builders:
             mentions = tuple(
                 Mention(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), doc[s:e].text)
-                for s, e in sorted(b.mentions)
+                for s, e in sorted([*b.mentions, *described.get(b.id, [])])
             )
             aliases = tuple(sorted(a for a in b.aliases if a != b.name))
             out.append(Entity(b.id, b.name, b.type, aliases, mentions, b.kb.kind if b.kb else None, b.of))
