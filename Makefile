@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11):
-#   make demo   - create .venv, install ondit and its French model, extract the bundled examples
+#   make demo   - create .venv, install ondit and its French model, ingest examples/ into ./ondit.db, list the claims
 #   make test   - the whole test suite (pytest, ruff, mypy, docs in sync)
 PY ?= python3
 VENV := .venv
@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/ondit extract examples/
+	$(BIN)/ondit ingest examples/ --db sqlite:///ondit.db
+	$(BIN)/ondit claims --db sqlite:///ondit.db
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -217,6 +217,14 @@ def test_html_neither_declared_charset_nor_utf8(tmp_path: Path) -> None:
     assert err.reason.endswith(", nor cp1252 as declared")
 
 
+@pytest.mark.parametrize("declared", ["base64", "rot13"])
+def test_html_declaring_a_codec_that_is_no_text_encoding(tmp_path: Path, declared: str) -> None:
+    page = BARE_HTML.replace('charset="utf-8"', f'charset="{declared}"').encode("latin-1")
+    (err,) = read(write(tmp_path / "airbus.html", page))
+    assert isinstance(err, UnreadableInput)  # and not a LookupError out of read_inputs
+    assert err.reason.startswith("not UTF-8 text (byte 0xe8 at offset ")
+
+
 def test_html_fragment(tmp_path: Path) -> None:
     fragment = "<h1>Airbus relève ses objectifs</h1>\n<p>Airbus vise 770 livraisons.</p>\n"
     a = only_article(read(write(tmp_path / "airbus.html", fragment)))
@@ -489,7 +497,8 @@ def test_too_large_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert isinstance(err, UnreadableInput)
     limit = 20 * 1024 * 1024
     assert str(err) == f"{big}: file too large ({limit + 1} bytes, limit {limit})"
-    assert read_sizes == [len(PLAIN.encode())]  # only the good file was read
+    # of the big file, only its head (to recognise a WARC archive, which would be streamed)
+    assert read_sizes == [readers._WARC_SNIFF_BYTES, len(PLAIN.encode())]
     assert only_article(items[1:]).text == BODY
 
 

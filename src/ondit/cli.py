@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -24,6 +25,15 @@ app = typer.Typer(
 )
 bench_app = typer.Typer(help="Benchmarks against published results.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+db_app = typer.Typer(help="The database: create or upgrade its schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Database URL (sqlite:///ondit.db, postgresql+psycopg://…); default $ONDIT_DB."
+    ),
+]
 
 
 class ExtractFormat(str, Enum):
@@ -35,6 +45,40 @@ class ExtractFormat(str, Enum):
 class ReportFormat(str, Enum):
     table = "table"
     json = "json"
+
+
+class ClaimsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _store(db: str | None, upgrade: bool = True) -> Any:
+    from ondit.store import StoreError, open_store
+
+    try:
+        store = open_store(db, upgrade=upgrade)
+    except StoreError as e:
+        typer.echo(f"ondit: {e}", err=True)
+        raise typer.Exit(2) from e
+    if upgrade and store.current_revision() != store.head_revision():
+        typer.echo(
+            f"ondit: the database is at schema {store.current_revision()}, ondit needs "
+            f"{store.head_revision()}: run `ondit db upgrade`",
+            err=True,
+        )
+        raise typer.Exit(2)
+    return store
+
+
+def _width() -> int | None:
+    """The terminal's width; when piped, $COLUMNS or 200 so tables are not squeezed to 80."""
+    if sys.stdout.isatty():
+        return None
+    try:
+        return int(os.environ.get("COLUMNS", "200"))
+    except ValueError:
+        return 200
 
 
 def _version(value: bool) -> None:
@@ -183,9 +227,205 @@ def print_claims_table(results: list[ArticleExtraction]) -> None:
                 _fmt_quantity(c["quantity"]),
             )
             n += 1
-    console = Console(width=None if sys.stdout.isatty() else 200)
+    console = Console(width=_width())
     console.print(table)
     console.print(f"{n} claims in {len(results)} articles")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders: text, HTML, JSON Lines, RSS/Atom, WARC(.gz).")
+    ],
+    db: DbOption = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date for inputs that give none (ISO 8601).")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet for inputs that do not name one.")] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="Language of the articles (fr); detected when omitted.")
+    ] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Summary as table or json.")] = (
+        ReportFormat.table
+    ),
+) -> None:
+    """Read articles, extract them and store everything once (re-running stores nothing twice)."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from ondit.ingest.pipeline import IngestSummary
+    from ondit.ingest.pipeline import ingest as run_ingest
+
+    pub = _parse_date(published)
+    store = _store(db)
+    err = Console(stderr=True)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def progress(s: IngestSummary) -> None:
+            bar.update(task, description=f"{s.new} new, {s.known} known, {len(s.rejected)} rejected")
+
+        summary = run_ingest(paths, store, published=pub, outlet=outlet, lang=lang, progress=progress)
+    store.close()
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+    else:
+        typer.echo(f"{summary.new} new, {summary.known} already known, {len(summary.rejected)} rejected")
+        for origin, reason in summary.rejected:
+            typer.echo(f"  rejected {origin}: {reason}")
+    if summary.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    db: DbOption = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = ReportFormat.table,
+) -> None:
+    """Count what the store holds: articles, entities, claims, reports, rejected inputs."""
+    store = _store(db)
+    counts = store.stats()
+    store.close()
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(counts))
+        return
+    for key, value in counts.items():
+        typer.echo(f"{key:10} {value}")
+
+
+def _claim_rows(claims: list[dict[str, Any]]) -> list[dict[str, str]]:
+    rows = []
+    for claim in claims:
+        for r in claim["reports"]:
+            cert = r["certainty"] + (" (called off)" if r.get("called_off") else "")
+            rows.append(
+                {
+                    "claim": str(claim["id"]),
+                    "type": claim["type"],
+                    "parties": _fmt_args(r["args"]),
+                    "certainty": f"{cert} «{r['cue']}»",
+                    "source": _fmt_source(r["source"]),
+                    "time": _fmt_time(r["time"]),
+                    "quantity": _fmt_quantity(r["quantity"]),
+                    "article": f"{r['article_id']} {r.get('published') or ''}".strip(),
+                }
+            )
+    return rows
+
+
+@app.command("claims")
+def claims_command(
+    db: DbOption = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Keep claims one of whose parties has this name or alias.")
+    ] = None,
+    type: Annotated[
+        str | None, typer.Option("--type", help="Keep claims of this type (talks, acquisition…).")
+    ] = None,
+    certainty: Annotated[
+        str | None, typer.Option(help="Keep claims having a report of this certainty (denied, probable…).")
+    ] = None,
+    format: Annotated[
+        ClaimsFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = ClaimsFormat.table,
+) -> None:
+    """List stored claims with their reports."""
+    from ondit.model import CERTAINTIES, CLAIM_TYPES
+
+    if type is not None and type not in CLAIM_TYPES:
+        raise typer.BadParameter(f"unknown claim type {type!r} ({', '.join(CLAIM_TYPES)})")
+    if certainty is not None and certainty not in CERTAINTIES:
+        raise typer.BadParameter(f"unknown certainty {certainty!r} ({', '.join(CERTAINTIES)})")
+    store = _store(db)
+    found = store.claims(entity=entity, type=type, certainty=certainty)
+    store.close()
+    if format is ClaimsFormat.json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    rows = _claim_rows(found)
+    if format is ClaimsFormat.csv:
+        import csv
+
+        writer = csv.DictWriter(
+            sys.stdout,
+            fieldnames=["claim", "type", "parties", "certainty", "source", "time", "quantity", "article"],
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table()
+    for col in ("claim", "type", "parties", "certainty", "source", "time", "quantity", "article"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*row.values())
+    console = Console(width=_width())
+    console.print(table)
+    console.print(f"{len(found)} claims, {len(rows)} reports")
+
+
+@app.command()
+def show(article_id: Annotated[str, typer.Argument(help="The article's id.")], db: DbOption = None) -> None:
+    """Print an article with its entities, evidence and certainty cues highlighted, then its claims."""
+    from rich.console import Console
+    from rich.text import Text
+
+    store = _store(db)
+    art = store.article(article_id)
+    store.close()
+    if art is None:
+        typer.echo(f"ondit: no article {article_id!r}", err=True)
+        raise typer.Exit(1)
+    console = Console(width=_width())
+    head = f"{art['title']}\n{art.get('outlet') or ''} {art.get('published') or ''} {art.get('url') or ''}"
+    console.print(Text(head.strip(), style="bold"))
+    text = Text(art["text"])
+    for r in art["reports"]:
+        if r["start"] is not None and r["start"] >= 0:
+            text.stylize("underline", r["start"], r["end"])
+            cue = r.get("cue") or ""
+            pos = art["text"].find(cue, r["start"], r["end"]) if cue else -1
+            if pos >= 0:
+                text.stylize("bold magenta", pos, pos + len(cue))
+    for m in art["mentions"]:
+        text.stylize("bold cyan" if m["type"] in {"ORG", "BRAND", "MEDIA"} else "green", m["start"], m["end"])
+    console.print(text)
+    console.print(Text("\nclaims", style="bold"))
+    for r in art["reports"]:
+        console.print(
+            f"  [{r['claim_id']}] {r['type']} {_fmt_args(r['args'])} — {r['certainty']} «{r['cue']}» — "
+            f"{_fmt_source(r['source'])} {_fmt_time(r['time'])} {_fmt_quantity(r['quantity'])}".rstrip(),
+            markup=False,
+            highlight=False,
+        )
+
+
+@app.command()
+def forget(article_id: Annotated[str, typer.Argument(help="The article's id.")], db: DbOption = None) -> None:
+    """Remove an article and its reports; claims left without reports disappear."""
+    store = _store(db)
+    done = store.forget(article_id)
+    store.close()
+    if not done:
+        typer.echo(f"ondit: no article {article_id!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"forgot {article_id}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the database or upgrade its schema to this version of ondit (Alembic migrations)."""
+    store = _store(db, upgrade=False)
+    before = store.current_revision()
+    store.upgrade()
+    typer.echo(f"database at schema {store.current_revision()} (was {before or 'empty'})")
+    store.close()
 
 
 @app.command("eval")

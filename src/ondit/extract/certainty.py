@@ -184,7 +184,10 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
                 return Certainty("uncommitted", _with_aux(t))
             if t.lemma_.lower() == "devoir" and is_conditional(t):
                 return Certainty("doubtful", _with_aux(t))
-            return Certainty("denied", _with_aux(t) if t.pos_ in {"VERB", "AUX"} else f"{n.text} {t.text}")
+            if t.pos_ in {"VERB", "AUX"}:
+                return Certainty("denied", _with_aux(t))
+            lo, hi = min(n.i, t.i), max(n.i, t.i)
+            return Certainty("denied", t.doc[lo : hi + 1].text if hi - lo < 6 else f"{n.text} {t.text}")
         # copula negation: "n'est pas en discussion" hangs the negation on the predicate noun
         if t.pos_ in {"NOUN", "ADJ"}:
             cop = [c for c in t.children if c.dep_ == "cop"]

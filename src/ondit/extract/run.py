@@ -7,8 +7,6 @@ once per process (`ondit.nlp.pipeline.load`).
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -16,6 +14,7 @@ from spacy.tokens import Doc
 
 from ondit import __version__
 from ondit.errors import NoArticleText, UnsupportedLanguage
+from ondit.ids import content_hash
 from ondit.model import Article, ArticleExtraction, PubDate
 from ondit.nlp.lang import SUPPORTED, detect
 from ondit.nlp.pipeline import load
@@ -28,9 +27,7 @@ def article_id(article: Article) -> str:
     """The input's id when it has one, else a short stable hash of the normalised text (and URL)."""
     if article.id:
         return article.id
-    norm = " ".join(unicodedata.normalize("NFC", article.text).split())
-    h = hashlib.sha256(((article.url or "") + "\n" + norm).encode("utf-8")).hexdigest()
-    return h[:16]
+    return content_hash(article.text, article.url)[:16]
 
 
 def check_language(article: Article) -> str:

@@ -9,6 +9,12 @@ Formats, chosen by extension:
   the main text, title, date, site name and URL are taken out with trafilatura.
 - JSON Lines (``.jsonl``, ``.ndjson``, ``.json``): one object per line with the keys
   ``id, url, title, text, published, outlet, lang`` (only ``text`` is required).
+- RSS and Atom feeds (``.rss``, ``.atom``, ``.xml``, or a file whose content starts like a
+  feed): one article per entry, see `ondit.ingest.feeds`. The XML is checked with defusedxml
+  first: entity declarations and external references are refused.
+- WARC web archives (``.warc``, ``.warc.gz``, or a file that starts like one, gzipped or not):
+  one article per HTML page fetched with status 200, see `ondit.ingest.warc`. They are
+  streamed record by record; the size limit applies to each page, not to the archive.
 
 Folders are read recursively in sorted order, taking only the extensions above and
 skipping hidden files and folders (so README.md and other notes are left alone).
@@ -26,6 +32,7 @@ import os
 import re
 import stat
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -46,7 +53,9 @@ STDIN_ORIGIN = "<stdin>"
 TEXT_EXTENSIONS = frozenset({".txt"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
 JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson", ".json"})
-FOLDER_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS
+FEED_EXTENSIONS = frozenset({".rss", ".atom", ".xml"})
+WARC_EXTENSIONS = (".warc", ".warc.gz")  # full endings: ".warc.gz" is not a suffix
+FOLDER_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS | FEED_EXTENSIONS
 
 _SNIFF_BYTES = 8192
 _CONTROL_RATIO = 0.10  # more control characters than this in the first 8 KB: binary
@@ -68,6 +77,17 @@ _HTML_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_TAG = re.compile(r"<html\b", re.IGNORECASE)
+# an XML prolog (declaration, comments, processing instructions, a DOCTYPE even with an
+# internal subset, so that an unsafe feed is still taken for a feed) and a feed's root element
+_FEED_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?"
+    rb"(?:(?:<!--.*?-->|<\?[^>]*\?>|<!DOCTYPE\b[^\[>]*(?:\[.*?\]\s*)?>)\s*)*"
+    rb"<(?:rss|feed|(?:[A-Za-z_][\w.-]*:)?RDF)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_WARC_MAGIC = b"WARC/"
+_GZIP_MAGIC = b"\x1f\x8b"
+_WARC_SNIFF_BYTES = 4096  # of a file too large to read: enough to see a (gzipped) WARC header
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""")
 _JSONLD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
@@ -106,9 +126,10 @@ class _Defaults:
 
 
 class _TooLarge(Exception):
-    def __init__(self, size: int | None) -> None:
+    def __init__(self, size: int | None, head: bytes = b"") -> None:
         super().__init__(size)
         self.size = size
+        self.head = head  # the first bytes, to recognise a WARC archive (those are streamed)
 
 
 def read_inputs(
@@ -178,31 +199,60 @@ def _walk(folder: Path) -> Iterator[Path | InputError]:
             is_file = entry.is_file()
         except OSError:
             is_file = False
-        if is_file and path.suffix.lower() in FOLDER_EXTENSIONS:
+        if is_file and _wanted_in_folder(entry.name):
             yield path
 
 
+def _wanted_in_folder(name: str) -> bool:
+    lower = name.lower()
+    return Path(lower).suffix in FOLDER_EXTENSIONS or lower.endswith(WARC_EXTENSIONS)
+
+
 def _read_file(path: Path, defaults: _Defaults) -> Iterator[Article | InputError]:
+    from ondit.ingest import feeds, warc  # they build on this module
+
     origin = str(path)
+    if path.name.lower().endswith(WARC_EXTENSIONS):
+        yield from warc.read_warc(path, defaults)
+        return
     try:
         raw = _read_limited(path)
     except _TooLarge as e:
-        yield UnreadableInput(origin, _too_large(e.size))
+        if _is_warc(e.head):
+            yield from warc.read_warc(path, defaults)
+        else:
+            yield UnreadableInput(origin, _too_large(e.size))
         return
     except OSError as e:
         yield UnreadableInput(origin, f"cannot read ({_os_reason(e)})")
+        return
+    if _is_warc(raw[:_WARC_SNIFF_BYTES]):
+        yield from warc.read_warc(path, defaults)
         return
     problem = _check_bytes(raw)
     if problem:
         yield UnreadableInput(origin, problem)
         return
     suffix = path.suffix.lower()
+    head = _strip_bom(raw)[:_SNIFF_BYTES]
     if suffix in JSONL_EXTENSIONS:
         yield from _read_jsonl(raw, origin, defaults)
-    elif suffix in HTML_EXTENSIONS or _HTML_START.match(_strip_bom(raw)[:_SNIFF_BYTES]):
+    elif suffix in FEED_EXTENSIONS or (suffix not in HTML_EXTENSIONS and _FEED_START.match(head)):
+        yield from feeds.read_feed(raw, origin, defaults)
+    elif suffix in HTML_EXTENSIONS or _HTML_START.match(head):
         yield _read_html(raw, origin, defaults)
     else:
         yield _read_plain(raw, origin, defaults)
+
+
+def _is_warc(head: bytes) -> bool:
+    """Whether these first bytes of a file are those of a WARC archive, gzipped or not."""
+    if head.startswith(_GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.startswith(_WARC_MAGIC)
 
 
 def _read_stdin(defaults: _Defaults) -> Iterator[Article | InputError]:
@@ -231,7 +281,7 @@ def _read_limited(path: Path) -> bytes:
     with path.open("rb") as f:
         size = os.fstat(f.fileno()).st_size
         if size > limit:
-            raise _TooLarge(size)
+            raise _TooLarge(size, f.read(_WARC_SNIFF_BYTES))
         data = f.read(limit + 1)
     if len(data) > limit:  # grew while we looked, or a size the OS does not know
         raise _TooLarge(None)
@@ -321,9 +371,12 @@ def _read_plain(raw: bytes, origin: str, defaults: _Defaults) -> Article | Input
 # --------------------------------------------------------------------------- HTML
 
 
-def _read_html(raw: bytes, origin: str, defaults: _Defaults) -> Article | InputError:
+def _read_html(
+    raw: bytes, origin: str, defaults: _Defaults, charset: str | None = None
+) -> Article | InputError:
+    """One article from an HTML page; `charset` is what the HTTP headers declare, if known."""
     try:
-        html = _decode_html(raw)
+        html = _decode_html(raw, charset)
     except _Undecodable as e:
         return UnreadableInput(origin, str(e))
     if not _HTML_TAG.search(html, 0, _SNIFF_BYTES):
@@ -357,8 +410,10 @@ def _read_html(raw: bytes, origin: str, defaults: _Defaults) -> Article | InputE
     )
 
 
-def _decode_html(raw: bytes) -> str:
-    """Decode with the charset the page declares, else UTF-8 (`_Undecodable` if neither fits).
+def _decode_html(raw: bytes, charset: str | None = None) -> str:
+    """Decode with the declared charset, else UTF-8 (`_Undecodable` if neither fits).
+
+    The charset of the HTTP headers (`charset`) wins over the page's own, as in browsers.
 
     Bytes that are valid UTF-8 with non-ASCII characters in them are read as UTF-8 whatever
     the page declares: legacy text is practically never valid UTF-8 by accident, while
@@ -366,7 +421,8 @@ def _decode_html(raw: bytes) -> str:
     """
     if raw.startswith(codecs.BOM_UTF8):
         return _decode_utf8(raw)
-    declared = _declared_charset(raw[:_SNIFF_BYTES])
+    declared = _charset_codec(charset) if charset else None
+    declared = declared or _declared_charset(raw[:_SNIFF_BYTES])
     if declared is None or declared == "utf-8" or raw.isascii():
         return _decode_utf8(raw)
     try:
@@ -388,8 +444,17 @@ def _declared_charset(head: bytes) -> str | None:
     if not m:
         return None
     try:
-        name = codecs.lookup(m.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
+        return _charset_codec(m.group(1).decode("ascii"))
+    except UnicodeDecodeError:
+        return None
+
+
+def _charset_codec(label: str) -> str | None:
+    """The codec to decode a page labelled `label` with, as browsers read it; None if unknown."""
+    try:
+        name = codecs.lookup(label.strip().strip("'\"")).name
+        b"x".decode(name, "replace")  # "base64", "rot13"…: codecs, but not text encodings
+    except LookupError:
         return None
     if name in {"iso8859-1", "ascii"}:  # the web reads these as windows-1252
         return "cp1252"
