@@ -137,11 +137,11 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
                     via = Source(media[0].name, _media_kind(media[0]))
         return Speaker(_np_text(tok), "anonymous", None, None, toks, via)
     if head_entity is None and (lemma in lex["organ_heads"] or lemma in lex["media_work_heads"]):
-        for c in tok.children:
-            if c.dep_ in {"nmod", "amod"}:
-                found = entities_in(c, ents, {"ORG", "BRAND", "MEDIA", "PER"})
-                if found:
-                    return _speaker_for_entity(found[0], toks)
+        # "un communiqué de Renault", "des informations du quotidien japonais Nikkei"
+        for i in toks:
+            b = ents.entity_at(tok.doc[i])
+            if i > tok.i and b is not None and b.type in {"ORG", "BRAND", "MEDIA", "PER"}:
+                return _speaker_for_entity(b, toks)
     if head_entity is None and (lemma in lex["official_heads"] or lemma in lex["official_titles"]):
         per = next((b for b in named if b.type == "PER"), None)
         if per is not None:
@@ -164,7 +164,7 @@ def _speaker_for_entity(b: EntityBuilder, toks: tuple[int, ...]) -> Speaker:
     return Speaker(b.name, "org", b, None, toks)
 
 
-def _governed_by_modal(verb: Token) -> bool:
+def governed_by_modal(verb: Token) -> bool:
     """ "pourrait annoncer": what is not said yet is no attribution."""
     cur = verb
     while cur.dep_ == "xcomp" and cur.head.i != cur.i:
@@ -201,7 +201,7 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
     for tok in sent:
         if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_.lower() not in lex["speech"]:
             continue
-        if _governed_by_modal(tok):
+        if governed_by_modal(tok):
             continue
         subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"}]
         if not subj:

@@ -241,7 +241,9 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
             return Certainty("probable", cue)
 
     # certain: the verb that states it
-    for t in toks:
+    if trigger.pos_ == "VERB":
+        cue_verb = trigger
+    for t in [] if cue_verb is not None else toks:
         if (t.pos_ in {"VERB", "AUX"} and "Fin" in t.morph.get("VerbForm", [])) or (
             t.pos_ == "VERB" and t.dep_ == "ROOT"
         ):

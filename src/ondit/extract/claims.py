@@ -18,7 +18,7 @@ from typing import Literal
 from spacy.tokens import Doc, Span, Token
 
 from ondit import lexicons
-from ondit.extract.attribution import Speaker, article_source, chain_for, speakers_for
+from ondit.extract.attribution import Speaker, article_source, chain_for, governed_by_modal, speakers_for
 from ondit.extract.certainty import Certainty, certainty_of, no_comment_cue
 from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.extract.quantity import QuantityMatch
@@ -299,6 +299,13 @@ def _subject_on_the_left(tok: Token, ents: DocEntities) -> Token | None:
         doc[j].pos_ == "ADV" or doc[j].lower_ in {"ne", "n'", "n’", "se", "s'", "s’", "en", "y"}
     ):
         j -= 1
+    if j >= sent_start(tok) and doc[j].text == ",":
+        # "X, dont les titres ont bondi, a livré …": skip the parenthetical back to its opening comma
+        k = j - 1
+        while k >= sent_start(tok) and doc[k].text != "," and j - k < 25:
+            k -= 1
+        if k >= sent_start(tok) and doc[k].text == ",":
+            j = k - 1
     if j >= sent_start(tok):
         b = ents.entity_at(doc[j])
         if b is not None and b.type in {"ORG", "BRAND", "PER", "MEDIA"}:
@@ -716,6 +723,12 @@ def _weekday_by_tense(tx: Timex, pred: Token, dct: PubDate | None) -> Timex:
     return dc_replace(tx, value=new)
 
 
+@cache
+def _speech_lemmas() -> frozenset[str]:
+    lex = lexicons.load("certainty_fr")
+    return frozenset(lex["assertive_verbs"]) | frozenset(lex["denial_verbs"]) | {"démentir", "nier"}
+
+
 def _usable(tx: Timex) -> bool:
     if tx.type in {"DURATION", "SET"}:
         return False
@@ -727,7 +740,17 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
     if not cands:
         return None
     pred = predicate_of(trig)
-    chain = {trig.i, pred.i, *(a.i for a in pred.ancestors)}
+    chain = {trig.i, pred.i}
+    completed = any(c.dep_.startswith("aux") and "Inf" in c.morph.get("VerbForm", []) for c in pred.children)
+    for a in pred.ancestors:
+        said = not governed_by_modal(a) and not _future_tense(
+            a
+        )  # "pourrait annoncer cette année" is not said yet
+        if a.lemma_.lower() in _speech_lemmas() and not completed and said:
+            # "a démenti mercredi être en discussion": Wednesday dates the denial, not the talks;
+            # but "annonçait en janvier avoir signé" dates a signing already done
+            break
+        chain.add(a.i)
 
     subtree = {t.i for t in trig.subtree}
 
@@ -825,6 +848,7 @@ def find_claims(doc: Doc) -> list[Claim]:
     closing = article_source(doc, ents)
 
     drafts: list[Draft] = []
+    last_pair: list[EntityBuilder] = []  # "les deux groupes" refers back to the last two parties
     last_period: str | None = None
     last_unit: str | None = None
     sents = sentences(doc)
@@ -837,13 +861,17 @@ def find_claims(doc: Doc) -> list[Claim]:
         sent_drafts: list[Draft] = []
         triggers = find_triggers(sent)
         taken_triggers: set[int] = set()
+        talks_heads = {t.token.i for t in triggers if t.spec.type == "talks"}
         for trig in triggers:
             if trig.token.i in taken_triggers and not trig.via_phrase:
                 continue
+            if trig.spec.type != "talks" and trig.token.pos_ == "NOUN" and _topic_of(trig.token, talks_heads):
+                continue  # "discutent d'une co-entreprise": the venture is what the talks are about
             spec = trig.spec
             args = fill_roles(trig.token, spec, ents, speakers_tokens, trig.window)
             if args is None:
                 continue
+            args = _plural_parties(trig, spec, args, ents, last_pair)
             args = _postprocess_args(trig, spec, args, ents, doc)
             if args is None or not _complete(args, spec):
                 continue
@@ -879,8 +907,17 @@ def find_claims(doc: Doc) -> list[Claim]:
             taken_triggers.add(trig.token.i)
             sent_drafts.append(Draft(spec.type, args, trig.token, sent, cert, own, time, quantity))
         sent_drafts.extend(_product_rumours(sent, ents, sent_drafts, speakers))
-        if not sent_drafts:
+        if not any(d.certainty.value in {"uncommitted", "denied"} for d in sent_drafts):
             sent_drafts.extend(_reactions(sent, ents, drafts, speakers))
+        for d in sent_drafts:
+            pair = [
+                b
+                for r in ("agent", "partner", "target", "client")
+                for b in d.args.get(r, [])
+                if not isinstance(b, str)
+            ]
+            if len(pair) >= 2:
+                last_pair[:] = pair[:2]
         drafts.extend(sent_drafts)
 
     claims: list[Claim] = []
@@ -900,6 +937,73 @@ def find_claims(doc: Doc) -> list[Claim]:
             seen.add(key)
             claims.append(claim)
     return claims
+
+
+def _topic_of(noun: Token, talks_heads: set[int]) -> bool:
+    head = noun.head
+    for _ in range(3):
+        if head.i in talks_heads:
+            return True
+        if head.head.i == head.i:
+            return False
+        head = head.head
+    return False
+
+
+def _coordinated_left(tok: Token, ents: DocEntities) -> list[EntityBuilder]:
+    """The companies listed before tok: "Toyota Motor et Xpeng ont signé" when the parse missed the list."""
+    b = ents.entity_at(tok)
+    if b is None:
+        return []
+    doc = tok.doc
+    out = [b]
+    start = min((s for s, e in b.mentions if s <= tok.i < e), default=tok.i)
+    j = start - 1
+    lo = sent_start(tok)
+    while j - 1 >= lo and doc[j].lower_ in {"et", ",", "ni"}:
+        prev = ents.entity_at(doc[j - 1])
+        if prev is None or prev.type not in {"ORG", "BRAND"}:
+            break
+        out.insert(0, prev)
+        j = min((s for s, e in prev.mentions if s <= j - 1 < e), default=j - 1) - 1
+    uniq: list[EntityBuilder] = []
+    for e in out:
+        if all(e is not u for u in uniq):
+            uniq.append(e)
+    return uniq
+
+
+_PLURAL_SUBJECT = {"deux", "les"}
+
+
+def _plural_parties(
+    trig: Trigger,
+    spec: TypeSpec,
+    args: dict[str, list[EntityBuilder] | str],
+    ents: DocEntities,
+    last_pair: list[EntityBuilder],
+) -> dict[str, list[EntityBuilder] | str]:
+    """Two parties as one subject: "Toyota et Xpeng discutent", "les deux groupes ont signé"."""
+    if not spec.symmetric or args.get("partner"):
+        return args
+    agent = args.get("agent")
+    if isinstance(agent, list) and len(agent) == 1:
+        subj = subject_of(predicate_of(trig.token), ents) or subject_of(trig.token, ents)
+        if subj is not None:
+            more = _coordinated_left(subj, ents)
+            if len(more) >= 2:
+                agent = more
+    if isinstance(agent, list) and len(agent) >= 2:
+        out = dict(args)
+        out["agent"], out["partner"] = agent[:1], agent[1:]
+        return out
+    if not agent and len(last_pair) == 2:
+        subj = subject_of(predicate_of(trig.token), ents)
+        if subj is not None and any(c.lower_ == "deux" for c in subj.children) and subj.pos_ == "NOUN":
+            out = dict(args)
+            out["agent"], out["partner"] = last_pair[:1], last_pair[1:]
+            return out
+    return args
 
 
 def _party_speaking(
@@ -1218,21 +1322,32 @@ def _reactions(sent: Span, ents: DocEntities, earlier: list[Draft], speakers: li
         else:
             return []
     subj = subject_of(sent.root, ents)
-    party = None
+    found: list[EntityBuilder] = []
     if subj is not None:
         found = entities_in(subj, ents, {"ORG", "BRAND", "PER", "MEDIA"})
-        party = found[0] if found else None
-    if party is None:
-        return []
+        found += [b for b in _coordinated_left(subj, ents) if b not in found]
+    if not found:
+        # "Ni Samsung ni AMD n'ont souhaité commenter": the companies named before the cue
+        cue_at = sent.text.find(cue.split()[0]) + sent.start_char
+        for t in sent:
+            b = ents.entity_at(t)
+            if (
+                t.idx < cue_at
+                and b is not None
+                and b.type in {"ORG", "BRAND"}
+                and all(b is not f for f in found)
+            ):
+                found.append(b)
     out: list[Draft] = []
-    seen: set[tuple[str, str]] = set()
-    for d in earlier:
+    seen: set[tuple[str, str, str]] = set()
+    for d, party in ((d, p) for p in found for d in earlier):
         if d.type in {"sales", "financials", "ownership"}:
             continue  # a reaction is about an event, not a figure or a fact of ownership
         names = {b.id for v in d.args.values() if isinstance(v, list) for b in v}
         if party.id not in names:
             continue
         k = (
+            party.id,
             d.type,
             repr(
                 sorted((r, v if isinstance(v, str) else tuple(b.name for b in v)) for r, v in d.args.items())
