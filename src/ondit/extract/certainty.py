@@ -66,7 +66,7 @@ def _negated(tok: Token) -> Token | None:
 
 
 def _with_aux(tok: Token) -> str:
-    aux = [c for c in tok.children if c.dep_.startswith("aux") and c.i < tok.i]
+    aux = [c for c in tok.children if c.dep_.startswith("aux") and c.i < tok.i and c.pos_ in {"AUX", "VERB"}]
     neg = [c for c in tok.children if c.dep_ == "advmod" and c.lower_ in {"ne", "n'", "n’", "pas"}]
     words = sorted([*aux, *neg, tok], key=lambda t: t.i)
     if len(words) == 1:

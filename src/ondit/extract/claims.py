@@ -288,7 +288,7 @@ def _subject_on_the_left(tok: Token, ents: DocEntities) -> Token | None:
     group = [
         c
         for c in tok.children
-        if c.dep_ in {"cop", "aux", "aux:tense", "aux:pass"}
+        if (c.dep_ in {"cop", "aux", "aux:tense", "aux:pass"} and ents.entity_at(c) is None)
         or c.lower_ in {"ne", "n'", "n’", "se", "s'", "s’"}
     ]
     start = min([tok.i, *(c.i for c in group if c.i < tok.i)])
@@ -584,6 +584,10 @@ def _phrase_for(role: str, tok: Token, ents: DocEntities) -> str | None:
             b = ents.entity_at(t)
             if b is not None and b.type == "SECTOR":
                 return _mention_text_at(t, b)
+        if tok.lemma_.lower() in {"marché", "secteur", "segment", "créneau"} and any(
+            c.dep_ in {"amod", "nmod"} for c in tok.children
+        ):
+            return noun_phrase(tok)  # "le marché américain", "le marché des poids lourds"
         return None
     if role == "product":
         b = ents.entity_at(tok)
@@ -920,12 +924,22 @@ def find_claims(doc: Doc) -> list[Claim]:
                 last_pair[:] = pair[:2]
         drafts.extend(sent_drafts)
 
+    # a parent company speaks for its subsidiary ("Iliad a confirmé … de sa filiale Iliad Italia")
+    parents: dict[str, set[str]] = {}
+    for d in drafts:
+        owner, owned = d.args.get("owner"), d.args.get("owned")
+        if d.type == "ownership" and isinstance(owner, list) and isinstance(owned, list):
+            for b in owned:
+                parents.setdefault(b.name, set()).update(o.name for o in owner)
+    for b in ents.builders:
+        if b.kb is not None and b.kb.parent:
+            parents.setdefault(b.name, set()).add(b.kb.parent)
     claims: list[Claim] = []
     seen: set[tuple[object, ...]] = set()
     for d in drafts:
         dspec = type_specs().get(d.type)
         for args in _expand(d.args, dspec) if dspec else [d.args]:
-            claim = _to_claim(d, args, outlet, closing)
+            claim = _to_claim(d, args, outlet, closing, parents)
             key = (
                 claim.type,
                 claim.args,
@@ -1043,6 +1057,12 @@ def _postprocess_args(
     doc: Doc,
 ) -> dict[str, list[EntityBuilder] | str] | None:
     tok = trig.token
+    if spec.type == "investment" and tok.pos_ in {"VERB", "AUX"}:
+        need_money = {
+            _norm_lemma(v) for v in lexicons.load("claims_fr")["investment"].get("verbs_need_money", [])
+        }
+        if tok.lemma_.lower() in need_money and not _money_near(tok):
+            return None
     if spec.type == "market_entry":
         if "sector" not in args:
             if trig.via_phrase or any(
@@ -1057,6 +1077,15 @@ def _postprocess_args(
     if spec.type == "facility" and tok.pos_ in {"VERB", "AUX"}:
         objs = [c for c in tok.children if c.dep_ == "obj"]
         if not objs or objs[0].lemma_.lower() not in spec.nouns:
+            # the parser sometimes hangs the object on the verb as an oblique ("construira d'ici 2027 une usine")
+            objs = [
+                c
+                for c in tok.children
+                if c.i > tok.i
+                and c.lemma_.lower() in spec.nouns
+                and not any(cc.dep_ == "case" and cc.lower_ not in {"d'", "de", "d’"} for cc in c.children)
+            ]
+        if not objs:
             return None
         args["facility"] = noun_phrase(objs[0])
         for o in objs:
@@ -1185,6 +1214,16 @@ def _not_a_product(phrase: str) -> bool:
     return bool(words) and words[0] in _not_products()
 
 
+_CURRENCIES = {"EUR", "USD", "CNY", "GBP", "JPY", "CHF", "KRW", "INR", "SEK", "HKD", "TWD"}
+
+
+def _money_near(tok: Token) -> bool:
+    """An amount of money in the trigger's clause."""
+    subtree = list(tok.subtree)
+    lo, hi = subtree[0].idx, subtree[-1].idx + len(subtree[-1])
+    return any(q.unit in _CURRENCIES and lo <= q.start < hi for q in (tok.doc._.ondit_quantities or []))
+
+
 def _phrase_with_det(tok: Token, words: str) -> str:
     det = [c for c in tok.children if c.dep_ == "det"]
     return f"{det[0].text} {words}" if det else words
@@ -1204,6 +1243,26 @@ _OWNER_NOUNS = {"maison", "société", "propriétaire", "actionnaire", "mère", 
 
 def _ownership(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder] | str] | None:
     tok = trig.token
+    if tok.pos_ in {"VERB", "AUX"} and _is_passive(tok):
+        # "Ipsen est contrôlé par la holding Mayroy"
+        owned_p = [
+            b
+            for c in tok.children
+            if c.dep_.startswith("nsubj")
+            for b in entities_in(c, ents, ROLE_TYPES["owned"])
+        ]
+        owner_p = [
+            b
+            for c in tok.children
+            if c.dep_ in {"obl:agent", "obl", "obl:mod", "obl:arg"} and _prep_matches(c, "par")
+            for b in entities_in(c, ents, ROLE_TYPES["owner"])
+        ]
+        if not owned_p:
+            left = _subject_on_the_left(tok, ents)
+            owned_p = entities_in(left, ents, ROLE_TYPES["owned"]) if left is not None else []
+        if owned_p and owner_p and owned_p[0] is not owner_p[0]:
+            return {"owner": owner_p[:1], "owned": owned_p[:1]}
+        return None
     if tok.pos_ in {"VERB", "AUX"}:
         owner = subject_of(tok, ents)
         objs = [c for c in tok.children if c.dep_ == "obj"]
@@ -1221,6 +1280,24 @@ def _ownership(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder
         if not owner_e or not owned:
             return None
         return {"owner": owner_e[:1], "owned": owned}
+    # nouns: "sa filiale italienne, Iliad Italia": the possessor owns the name that follows
+    if (
+        any("Yes" in c.morph.get("Poss", []) for c in tok.children if c.dep_ == "det")
+        and tok.lemma_.lower() not in _OWNER_NOUNS
+    ):
+        named: list[EntityBuilder] = []
+        _named_after(tok, ents, ROLE_TYPES["owned"], named)
+        if not named:
+            named = [
+                b
+                for c in tok.children
+                if c.dep_ in {"appos", "flat:name", "nmod"} and not _case_words(c)
+                for b in entities_in(c, ents, ROLE_TYPES["owned"])
+            ]
+        owner_tok = subject_of(predicate_of(tok) if predicate_of(tok) is not tok else tok.head, ents)
+        owners = entities_in(owner_tok, ents, ROLE_TYPES["owner"]) if owner_tok is not None else []
+        if named and owners and named[0] is not owners[0]:
+            return {"owner": owners[:1], "owned": named[:1]}
     # nouns: "X, la maison mère de Y" / "Y, filiale de X" / "la marque X du groupe Y"
     of = None
     for c in tok.children:
@@ -1371,7 +1448,11 @@ def _reactions(sent: Span, ents: DocEntities, earlier: list[Draft], speakers: li
 
 
 def _to_claim(
-    d: Draft, args: dict[str, list[EntityBuilder] | str], outlet: str | None, closing: Source | None
+    d: Draft,
+    args: dict[str, list[EntityBuilder] | str],
+    outlet: str | None,
+    closing: Source | None,
+    parents: dict[str, set[str]] | None = None,
 ) -> Claim:
     spec = type_specs().get(d.type)
     role_order = list(spec.roles) if spec else list(args)
@@ -1389,6 +1470,8 @@ def _to_claim(
         else:
             out_args.append((role, v))
     parties = _party_names(args)
+    for name in list(parties):
+        parties |= (parents or {}).get(name, set())
     party_ids = {b.id for v in args.values() if isinstance(v, list) for b in v}
     source = chain_for(d.speakers, parties, party_ids, outlet, closing)
     text = d.sentence.text

@@ -23,6 +23,29 @@ from ondit.model import Entity, Mention
 from ondit.nlp.sents import sent_start, sentence_of, sentences
 
 SPACY_TO_TYPE = {"PER": "PER", "ORG": "ORG", "LOC": "PLACE", "MISC": "ORG"}
+_PARTICLES = {
+    "de",
+    "du",
+    "des",
+    "d'",
+    "d’",
+    "la",
+    "le",
+    "les",
+    "et",
+    "von",
+    "van",
+    "der",
+    "den",
+    "y",
+    "di",
+    "da",
+    "del",
+    "of",
+    "the",
+    "and",
+    "&",
+}
 _DEFINITE = {"le", "la", "l'", "l’", "les", "ce", "cet", "cette", "ces"}
 
 
@@ -200,6 +223,18 @@ def find_entities(doc: Doc) -> DocEntities:
         if s >= e or not free(s, e):
             continue
         span = doc[s:e]
+        # "Bourse de sa filiale italienne Iliad Italia": spaCy ran two names together over common words
+        inner = [
+            i
+            for i in range(s + 1, e)
+            if doc[i].is_alpha and doc[i].text.islower() and doc[i].lower_ not in _PARTICLES
+        ]
+        if inner:
+            last = max(inner)
+            s = last + 1
+            if s >= e or not free(s, e):
+                continue
+            span = doc[s:e]
         if not _filter_span(span, not_names):
             continue
         label = ent.label_
@@ -222,22 +257,26 @@ def find_entities(doc: Doc) -> DocEntities:
                 take(j, k)
                 spans.append((j, k, "", "ORG", None))
 
-    # products named after their maker: "Apple Car", "Mi Car"
+    # names built on a known maker: products ("Apple Car", "Galaxy S24") or units ("Iliad Italia")
     extended: list[tuple[int, int, str, str, KBEntry | None]] = []
     for s, e, key, typ, entry in spans:
         if typ in {"ORG", "BRAND"} and entry is not None:
             k = e
             while (
                 k < len(doc)
-                and doc[k].text[:1].isupper()
-                and doc[k].is_alpha
+                and (doc[k].text[:1].isupper() or any(ch.isdigit() for ch in doc[k].text))
+                and (doc[k].is_alpha or doc[k].text.isalnum())
                 and not taken[k]
                 and not doc[k].is_sent_start
             ):
                 k += 1
             if k > e:
                 take(e, k)
-                extended.append((s, k, "PRODUCT:" + doc[s:k].text, "PRODUCT", None))
+                last = doc[k - 1].text
+                if last in product_suffixes or any(ch.isdigit() for ch in last):
+                    extended.append((s, k, "PRODUCT:" + doc[s:k].text, "PRODUCT", None))
+                else:
+                    extended.append((s, k, "", "ORG", None))
                 continue
         extended.append((s, e, key, typ, entry))
     spans = extended
