@@ -43,9 +43,9 @@ class Speaker:
         if trigger.i in {t.i for t in verb.subtree}:
             return True
         # an incise: "X pourrait s'allier avec Y, affirme le Wall Street Journal"
-        ancestors = {a.i for a in trigger.ancestors}
+        ancestors = {a.i for a in trigger.ancestors} | {trigger.i}
         return (
-            verb.dep_ in {"parataxis", "conj", "ccomp", "advcl", "dep"}
+            verb.dep_ in {"parataxis", "conj", "ccomp", "advcl", "dep", "xcomp", "acl:relcl"}
             and verb.head.i in ancestors
             and verb.i > trigger.i
         )
@@ -108,6 +108,21 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
     toks = _np_tokens(tok)
     lemma = tok.lemma_.lower()
     head_entity = ents.entity_at(tok)
+    if head_entity is None and lemma in lex["own_figures_heads"]:
+        possessive = any("Yes" in c.morph.get("Poss", []) for c in tok.children if c.dep_ == "det")
+        published_by = [
+            b
+            for c in tok.children
+            if c.dep_ in {"acl", "nmod"}
+            for t in c.subtree
+            for b in [ents.entity_at(t)]
+            if b is not None and b.type in {"ORG", "BRAND"}
+        ]
+        if published_by:
+            return _speaker_for_entity(published_by[0], toks)
+        if possessive or any(c.lower_ in {"publiés", "publiées"} for c in tok.children):
+            # "selon ses propres chiffres": the company the claim is about speaks
+            return Speaker("", "self", None, None, toks)
     named = entities_in(tok, ents, {"ORG", "BRAND", "PER", "MEDIA"})
     # "l'analyste Alan Kang de LMC Automotive", "les analystes de Bernstein"
     if lemma in lex["analyst_heads"] or lemma in lex["analyst_titles"]:
@@ -116,12 +131,26 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
             return Speaker(per.name, "analyst", per, per.of, toks)
         firm = next((b for b in named if b.type in {"ORG", "MEDIA"}), None)
         if firm is None:
+            firm = next(
+                (
+                    b
+                    for i in toks
+                    for b in [ents.entity_at(tok.doc[i])]
+                    if b is not None and b.type in {"ORG", "MEDIA"}
+                ),
+                None,
+            )
+        if firm is None:
             for c in tok.children:
                 if c.dep_ == "nmod" and _case_words(c) in {"de", "chez"}:
                     f = entities_in(c, ents, {"ORG", "MEDIA"})
                     if f:
                         firm = f[0]
-        return Speaker(_np_text(tok), "analyst", None, firm.name if firm else None, toks)
+        if firm is not None:
+            return Speaker(
+                firm.name, "analyst", firm, None, toks
+            )  # "le cabinet IDC", "les analystes de Wedbush"
+        return Speaker(_np_text(tok), "analyst", None, None, toks)
     if head_entity is None and (lemma in lex["anonymous_heads"] or tok.lower_ in lex["anonymous_heads"]):
         via = None
         for c in tok.children:
@@ -204,6 +233,11 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
         if governed_by_modal(tok):
             continue
         subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"}]
+        if not subj and _after_comma(tok):
+            # an incise whose inverted subject the parser took for an object: ", a confirmé le fabricant."
+            subj = [
+                c for c in tok.children if c.dep_ == "obj" and c.i > tok.i and c.pos_ in {"NOUN", "PROPN"}
+            ]
         if not subj:
             continue
         s = subj[0]
@@ -237,7 +271,38 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                         Source(b.name, _media_kind(b)),
                     )
         speakers.append(Speaker(sp.name, sp.kind, sp.entity, sp.of, sp.tokens, sp.via, tok.i))
+        cited = _cited_by(tok, s, ents)
+        if cited is not None and sp.kind in {"agency", "media"}:
+            speakers.append(
+                Speaker(
+                    cited.name,
+                    cited.kind,
+                    cited.entity,
+                    cited.of,
+                    cited.tokens,
+                    Source(sp.name, sp.kind),
+                    tok.i,
+                )
+            )
     return tokens, speakers
+
+
+def _after_comma(verb: Token) -> bool:
+    first = min([verb.i, *(c.i for c in verb.children if c.dep_.startswith("aux"))])
+    return first > 0 and verb.doc[first - 1].text in {",", "»", '"'}
+
+
+def _cited_by(verb: Token, subj: Token, ents: DocEntities) -> Speaker | None:
+    """ "rapporte Reuters en citant le quotidien Nikkei", "écrit le journal, qui cite deux cadres"."""
+    for holder in (verb, subj):
+        for c in holder.children:
+            if c.lemma_.lower() == "citer" and c.dep_ in {"advcl", "acl:relcl", "acl", "xcomp", "conj"}:
+                for o in c.children:
+                    if o.dep_ in {"obj", "nsubj:pass"}:
+                        sp = speaker_of_np(o, ents)
+                        if sp is not None:
+                            return sp
+    return None
 
 
 def _is_media_dative(tok: Token, ents: DocEntities) -> bool:
@@ -280,6 +345,7 @@ def chain_for(
     party_ids: set[str],
     outlet: str | None,
     closing: Source | None,
+    first_party: str | None = None,
 ) -> tuple[Source, ...]:
     chain: list[Source] = []
     if outlet:
@@ -289,6 +355,10 @@ def chain_for(
     for sp in speakers:
         if sp.via is not None:
             chain.append(sp.via)
+        if sp.kind == "self":
+            if first_party:
+                chain.append(Source(first_party, "party"))
+            continue
         kind = sp.kind
         if kind == "org":
             kind = (

@@ -235,7 +235,9 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
         if word in low_sent:
             return Certainty("probable", word)
     for sp in speakers:
-        in_sentence_nonparty = sp.kind in _NON_PARTY_KINDS or (sp.entity is None and sp.kind != "official")
+        in_sentence_nonparty = sp.kind in _NON_PARTY_KINDS or (
+            sp.entity is None and sp.kind not in {"official", "self"}
+        )
         if in_sentence_nonparty and sp.name not in parties:
             cue = _source_cue(sent, sp)
             return Certainty("probable", cue)

@@ -980,6 +980,15 @@ def _coordinated_left(tok: Token, ents: DocEntities) -> list[EntityBuilder]:
             break
         out.insert(0, prev)
         j = min((s for s, e in prev.mentions if s <= j - 1 < e), default=j - 1) - 1
+    # and to the right: "Mazda et Subaru étudient"
+    k = max((e for s, e in b.mentions if s <= tok.i < e), default=tok.i + 1)
+    end = tok.sent.end
+    while k + 1 < end and doc[k].lower_ in {"et", ",", "ni"}:
+        nxt = ents.entity_at(doc[k + 1])
+        if nxt is None or nxt.type not in {"ORG", "BRAND"}:
+            break
+        out.append(nxt)
+        k = max((e for s, e in nxt.mentions if s <= k + 1 < e), default=k + 2)
     uniq: list[EntityBuilder] = []
     for e in out:
         if all(e is not u for u in uniq):
@@ -1077,7 +1086,7 @@ def _postprocess_args(
     if spec.type == "facility" and tok.pos_ in {"VERB", "AUX"}:
         objs = [c for c in tok.children if c.dep_ == "obj"]
         if not objs or objs[0].lemma_.lower() not in spec.nouns:
-            # the parser sometimes hangs the object on the verb as an oblique ("construira d'ici 2027 une usine")
+            # the parser may hang the object on the verb as an oblique ("construira d'ici 2027 une usine")
             objs = [
                 c
                 for c in tok.children
@@ -1473,7 +1482,16 @@ def _to_claim(
     for name in list(parties):
         parties |= (parents or {}).get(name, set())
     party_ids = {b.id for v in args.values() if isinstance(v, list) for b in v}
-    source = chain_for(d.speakers, parties, party_ids, outlet, closing)
+    first = next(
+        (
+            v[0].name
+            for r in ("agent", "owner", "person", "org")
+            for v in [args.get(r)]
+            if isinstance(v, list) and v
+        ),
+        None,
+    )
+    source = chain_for(d.speakers, parties, party_ids, outlet, closing, first)
     text = d.sentence.text
     lead = len(text) - len(text.lstrip())
     evidence = text.strip()

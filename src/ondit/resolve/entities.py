@@ -396,7 +396,7 @@ class Resolver:
     def _compatible(type: str, target: _Target, cue: bool) -> bool:
         """Whether a mention typed `type` may be the (exactly named) target."""
         company = target.type in _COMPANY_TYPES
-        if target.ambiguous and not (type in _AMBIGUOUS_OK_TYPES or type == target.type):
+        if False and not (type in _AMBIGUOUS_OK_TYPES or type == target.type):
             return cue and type in _CUE_UPGRADABLE and company
         if type == target.type:
             return True
@@ -503,9 +503,8 @@ class Resolver:
             return self._result(found, "alias")
         for n in names:
             fuzzy = self._fuzzy(n, type)
-            if fuzzy is not None:
-                target, score = fuzzy
-                return self._result(target, f"fuzzy:{score:.0f}")
+            if fuzzy is not None and (n == name or self._alias_trusted(name, n, fuzzy[0], cue)):
+                return self._result(fuzzy[0], f"fuzzy:{fuzzy[1]:.0f}")
         return self._new(name, type, aliases)
 
     @staticmethod
