@@ -745,6 +745,8 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
         return None
     pred = predicate_of(trig)
     chain = {trig.i, pred.i}
+    if pred is not trig and pred.lemma_.lower() in _speech_lemmas() and trig.pos_ in {"NOUN", "PROPN"}:
+        chain.discard(pred.i)  # "a démenti vendredi tout projet de fusion": Friday dates the denial
     completed = any(c.dep_.startswith("aux") and "Inf" in c.morph.get("VerbForm", []) for c in pred.children)
     for a in pred.ancestors:
         said = not governed_by_modal(a) and not _future_tense(

@@ -272,8 +272,8 @@ def find_entities(doc: Doc) -> DocEntities:
                 k += 1
             if k > e:
                 take(e, k)
-                last = doc[k - 1].text
-                if last in product_suffixes or any(ch.isdigit() for ch in last):
+                tail = doc[k - 1].text
+                if tail in product_suffixes or any(ch.isdigit() for ch in tail):
                     extended.append((s, k, "PRODUCT:" + doc[s:k].text, "PRODUCT", None))
                 else:
                     extended.append((s, k, "", "ORG", None))
@@ -359,12 +359,14 @@ def find_entities(doc: Doc) -> DocEntities:
             b.type = "ORG"
         if all(doc[s].is_sent_start and e - s == 1 and b.votes.get("MISC") for s, e in b.mentions):
             b.type = "DROP"
-    # brands listed after "marques": "trois marques : Haval, ORA et WEY"
+    # a brand is what the text presents as one ("la marque Redmi", "trois marques : Haval, ORA et WEY");
+    # a brand of the knowledge base named as a company in the text is a company here
     for b in order:
-        if b.type == "ORG" and b.kb is None:
-            for s, _e in b.mentions:
-                if _listed_after(doc[s], brand_nouns):
-                    b.type = "BRAND"
+        presented = any(_listed_after(doc[s], brand_nouns) for s, _e in b.mentions)
+        if b.type == "ORG" and b.kb is None and presented:
+            b.type = "BRAND"
+        elif b.type == "BRAND" and not presented:
+            b.type = "ORG"
     # persons introduced as "l'analyste X de Y": remember whom they speak for
     for b in order:
         if b.type == "PER":

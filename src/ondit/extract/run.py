@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from ondit import __version__
 from ondit.errors import NoArticleText, UnsupportedLanguage
 from ondit.ids import content_hash
-from ondit.model import Article, ArticleExtraction, PubDate
+from ondit.model import Article, ArticleExtraction, Entity, PubDate
 from ondit.nlp.lang import SUPPORTED, detect
 from ondit.nlp.pipeline import load
 
@@ -73,6 +73,15 @@ def _result(article: Article, lang: str, doc: Doc, offset: int) -> ArticleExtrac
 
     ents = doc._.ondit_ents.to_entities(doc)
     claims = tuple(doc._.ondit_claims)
+    # places and sectors are entities of the article when a claim uses them (a country named in
+    # passing is not); companies, people, brands, products and media always are
+    used: set[str] = set()
+    for c in claims:
+        for _role, value in c.args:
+            used.update(value if isinstance(value, tuple) else (value,))
+    ents = tuple(
+        e for e in ents if e.type not in {"PLACE", "SECTOR"} or e.name in used or _sector_used(e, used)
+    )
     if offset:
         # offsets are into the article's text; claims found in the title keep negative starts
         claims = tuple(replace(c, start=c.start - offset, end=c.end - offset) for c in claims)
@@ -95,6 +104,12 @@ def _result(article: Article, lang: str, doc: Doc, offset: int) -> ArticleExtrac
         url=article.url,
         extractor_version=__version__,
     )
+
+
+def _sector_used(entity: Entity, used: set[str]) -> bool:
+    """A sector role holds the phrase of the text ("la voiture électrique"), the entity its canonical name."""
+    forms = {entity.name.lower(), *(a.lower() for a in entity.aliases)}
+    return any(any(f in u.lower() for f in forms) for u in used)
 
 
 def extract_article(article: Article, nlp: Language | None = None) -> ArticleExtraction:
