@@ -153,6 +153,7 @@ class Draft:
     time: TimeRef | None = None
     quantity: Quantity | None = None
     extra_arg_ids: dict[str, str] = field(default_factory=dict)
+    in_title: bool = False
 
 
 # ---------------------------------------------------------------- triggers
@@ -370,7 +371,10 @@ _NP_DEPS = {"appos", "flat:name", "flat:foreign", "flat", "compound", "fixed", "
 def _company_nouns() -> frozenset[str]:
     data = lexicons.load("entities_fr")
     return (
-        frozenset(data["company_nouns"]) | frozenset(data["person_titles"]) | frozenset(data["brand_nouns"])
+        frozenset(data["company_nouns"])
+        | frozenset(data["person_titles"])
+        | frozenset(data["brand_nouns"])
+        | frozenset(data["media_nouns"])
     )
 
 
@@ -858,9 +862,11 @@ def find_claims(doc: Doc) -> list[Claim]:
     last_period: str | None = None
     last_unit: str | None = None
     sents = sentences(doc)
+    body_start = int(doc.user_data.get("ondit_body_start", 0))
     for sent in sents:
         if any(s <= sent.start_char < e for s, e in furniture):
             continue
+        in_title = sent.start_char < body_start  # read for context ("les deux groupes"), never reported
         if not any(t.is_alpha for t in sent):
             continue
         speakers_tokens, speakers = speakers_for(sent, ents)
@@ -873,6 +879,8 @@ def find_claims(doc: Doc) -> list[Claim]:
                 continue
             if trig.spec.type != "talks" and trig.token.pos_ == "NOUN" and _topic_of(trig.token, talks_heads):
                 continue  # "discutent d'une co-entreprise": the venture is what the talks are about
+            if _hypothetical(trig.token):
+                continue  # "Si Tencent entrait au capital, …": a hypothesis is not a claim
             spec = trig.spec
             args = fill_roles(trig.token, spec, ents, speakers_tokens, trig.window)
             if args is None:
@@ -914,8 +922,9 @@ def find_claims(doc: Doc) -> list[Claim]:
             sent_drafts.append(Draft(spec.type, args, trig.token, sent, cert, own, time, quantity))
         sent_drafts.extend(_product_rumours(sent, ents, sent_drafts, speakers))
         if not any(d.certainty.value in {"uncommitted", "denied"} for d in sent_drafts):
-            sent_drafts.extend(_reactions(sent, ents, drafts, speakers))
+            sent_drafts.extend(_reactions(sent, ents, drafts, speakers, last_pair))
         for d in sent_drafts:
+            d.in_title = in_title
             pair = [
                 b
                 for r in ("agent", "partner", "target", "client")
@@ -938,7 +947,7 @@ def find_claims(doc: Doc) -> list[Claim]:
             parents.setdefault(b.name, set()).add(b.kb.parent)
     claims: list[Claim] = []
     seen: set[tuple[object, ...]] = set()
-    for d in drafts:
+    for d in (d for d in drafts if not d.in_title):
         dspec = type_specs().get(d.type)
         for args in _expand(d.args, dspec) if dspec else [d.args]:
             claim = _to_claim(d, args, outlet, closing, parents)
@@ -955,14 +964,29 @@ def find_claims(doc: Doc) -> list[Claim]:
     return claims
 
 
-def _topic_of(noun: Token, talks_heads: set[int]) -> bool:
-    head = noun.head
-    for _ in range(3):
+def _topic_of(tok: Token, talks_heads: set[int]) -> bool:
+    """Whether tok is inside what talks are about ("négociations en vue de créer une co-entreprise")."""
+    if tok.i in talks_heads:
+        return False
+    head = tok.head
+    for _ in range(5):
         if head.i in talks_heads:
             return True
-        if head.head.i == head.i:
+        if head.head.i == head.i or head.dep_ in {"ROOT", "parataxis"}:
             return False
         head = head.head
+    return False
+
+
+def _hypothetical(tok: Token) -> bool:
+    """A trigger under a "si" clause: "si Tencent entrait au capital"."""
+    cur = tok
+    for _ in range(6):
+        if any(c.dep_ == "mark" and c.lower_ == "si" for c in cur.children):
+            return True
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
     return False
 
 
@@ -1141,6 +1165,8 @@ def _postprocess_args(
         args["event"] = noun_phrase(tok) if not trig.via_phrase else _phrase_with_det(tok, trig.words)
         if "agent" not in args:
             return None
+        if _past_tense(predicate_of(tok)):
+            return None  # "selon ses résultats annuels": a past publication is a source, not an event to come
     if spec.type == "product_launch" and "product" in args:
         prod = args["product"]
         if isinstance(prod, str) and prod.lower() in {"cela", "ça", "ceci", "le", "la", "les"}:
@@ -1188,6 +1214,8 @@ def _manufacturing(
         client = entities_in(subj_tok, ents, ROLE_TYPES["client"]) if subj_tok is not None else []
         if not maker or not client:
             return None
+        if any(c.kb is not None and c.kb.parent in {m.name for m in maker} for c in client):
+            return None  # "assembler un SUV de la marque Citroën" in Stellantis's plant: its own brand
         out = dict(args)
         out["agent"], out["client"] = maker, client
         return out
@@ -1396,7 +1424,13 @@ def _product_rumours(
     return out
 
 
-def _reactions(sent: Span, ents: DocEntities, earlier: list[Draft], speakers: list[Speaker]) -> list[Draft]:
+def _reactions(
+    sent: Span,
+    ents: DocEntities,
+    earlier: list[Draft],
+    speakers: list[Speaker],
+    last_pair: list[EntityBuilder] | None = None,
+) -> list[Draft]:
     """ "Contacté, X n'a pas souhaité commenter." / "X dément." about claims reported earlier."""
     cue = no_comment_cue(sent)
     certainty = "uncommitted"
@@ -1414,6 +1448,8 @@ def _reactions(sent: Span, ents: DocEntities, earlier: list[Draft], speakers: li
     if subj is not None:
         found = entities_in(subj, ents, {"ORG", "BRAND", "PER", "MEDIA"})
         found += [b for b in _coordinated_left(subj, ents) if b not in found]
+        if not found and last_pair and any(c.lower_ == "deux" for c in subj.children):
+            found = list(last_pair)  # "les deux constructeurs n'ont pas souhaité commenter"
     if not found:
         # "Ni Samsung ni AMD n'ont souhaité commenter": the companies named before the cue
         cue_at = sent.text.find(cue.split()[0]) + sent.start_char

@@ -417,6 +417,8 @@ def _apposition_head(tok: Token) -> Token | None:
     if j >= 0 and doc[j].pos_ == "NOUN" and doc[j].i >= sent_start(tok):
         return doc[j]
     if tok.dep_ in {"appos", "flat:name", "nmod"} and tok.head.pos_ == "NOUN" and tok.head.i < tok.i:
+        if any(c.dep_ == "case" for c in tok.children):
+            return None  # "le géant de Shenzhen": a place or an owner, not a name in apposition
         return tok.head
     return None
 

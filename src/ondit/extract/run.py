@@ -65,6 +65,7 @@ def _make_doc(nlp: Language, article: Article) -> tuple[Doc, int]:
     doc = nlp.make_doc(text)
     doc._.ondit_published = article.published
     doc._.ondit_outlet = article.outlet
+    doc.user_data["ondit_body_start"] = offset  # the title is context, not a place claims are taken from
     return doc, offset
 
 
