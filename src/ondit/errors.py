@@ -4,7 +4,8 @@ OnditError
 ├── InputError            an input that cannot be turned into an article (names the input)
 │   ├── UnreadableInput   binary, undecodable, empty, too large, malformed
 │   ├── NoArticleText     HTML or a record with no article text in it
-│   └── UnsupportedLanguage  text in a language ondit has no pipeline for
+│   ├── UnsupportedLanguage  text in a language ondit has no pipeline for
+│   └── ExtractionError   the extractor failed on this article (a bug: please report it)
 └── ConfigError           a bad option (a date that is not ISO 8601, an unknown format)
 """
 
@@ -33,6 +34,10 @@ class NoArticleText(InputError):
 
 
 class UnsupportedLanguage(InputError):
+    pass
+
+
+class ExtractionError(InputError):
     pass
 
 

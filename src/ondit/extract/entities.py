@@ -49,7 +49,7 @@ _PARTICLES = {
 _DEFINITE = {"le", "la", "l'", "l’", "les", "ce", "cet", "cette", "ces"}
 
 
-@dataclass
+@dataclass(eq=False)  # an entity is itself: compared and hashed by identity
 class EntityBuilder:
     key: str
     name: str

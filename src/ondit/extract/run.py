@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ondit import __version__
-from ondit.errors import NoArticleText, UnsupportedLanguage
+from ondit.errors import ExtractionError, NoArticleText, UnsupportedLanguage
 from ondit.ids import content_hash
 from ondit.model import Article, ArticleExtraction, Entity, PubDate
 from ondit.nlp.lang import SUPPORTED, detect
@@ -129,8 +129,18 @@ def extract_many(
     docs: list[Doc] = []
 
     def flush() -> Iterator[ArticleExtraction | Exception]:
-        for (art, lang, off), doc in zip(pending, nlp.pipe(docs, batch_size=batch_size), strict=True):
-            yield _result(art, lang, doc, off)
+        try:
+            done = list(nlp.pipe(docs, batch_size=batch_size))
+        except Exception:  # one article's failure must not cost the batch: redo one by one
+            done = None
+        for k, (art, lang, off) in enumerate(pending):
+            try:
+                doc = done[k] if done is not None else nlp(docs[k])
+                yield _result(art, lang, doc, off)
+            except Exception as e:  # reported per article, the run goes on
+                yield ExtractionError(
+                    art.origin or article_id(art), f"extraction failed: {type(e).__name__}: {e}"
+                )
         pending.clear()
         docs.clear()
 

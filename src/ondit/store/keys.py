@@ -1,14 +1,16 @@
 """Normalised names and keys: how the store decides that two things are the same.
 
-For now a name is normalised by dropping legal forms and folding case, accents and punctuation
-("Great Wall Motor Co." ~ "great wall motor"). The cross-article issue replaces `norm_name` in
-`claim_key` with entity resolution; every key the store computes goes through this module.
+A claim's key is its type and its key roles (SPEC ★): party roles by the key of the entity they
+resolve to (`ondit.resolve.entities.Resolver`: "Great Wall Motor Co.", "GWM" and "Great Wall Motors"
+are all "kb:Great Wall Motor"), phrase roles by the folded phrase without leading determiners.
+Symmetric types sort their parties; sales and financials add their quantity's period, announcements
+their time. Every key the store computes goes through this module.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -58,6 +60,26 @@ def norm_name(name: str) -> str:
     return fold(_strip_legal()(name))
 
 
+def alias_fold(name: str) -> str:
+    """How the store looks a name up among aliases: the resolver's `normalise` ("le groupe BMW" ->
+    "bmw", "Great Wall Motor Co., Ltd." -> "great wall motor")."""
+    from ondit.resolve.entities import normalise
+
+    return normalise(name)
+
+
+@cache
+def _default_resolver() -> Any:
+    from ondit.resolve.entities import Resolver
+
+    return Resolver()
+
+
+def resolved_key(name: str, type: str = "ORG") -> str:
+    """The key the packaged knowledge base alone gives a name (no store, no user corrections)."""
+    return str(_default_resolver().resolve(name, type).key)
+
+
 def norm_phrase(phrase: str) -> str:
     """A noun phrase folded for comparison, without its leading determiners."""
     words = fold(phrase).replace("'", " ").split()
@@ -71,15 +93,34 @@ def entity_key(name: str, type: str) -> str:
     return f"{type}:{norm_name(name)}"
 
 
-def _norm_value(role: str, value: Any, party_roles: Mapping[str, Any]) -> str:
-    if isinstance(value, list | tuple):
-        return ";".join(sorted(_norm_value(role, v, party_roles) for v in value))
+def is_phrase(role: str, value: Any, party_roles: Mapping[str, Any]) -> bool:
+    """Whether a role's value is a noun phrase rather than an entity (`target` may be either: a
+    phrase when the extractor linked no entity to it and it reads like one, "des usines")."""
+    if role in PHRASE_ROLES:
+        return True
+    if role == "target" and role not in party_roles:
+        values = value if isinstance(value, list | tuple) else [value]
+        return all(isinstance(v, str) and _looks_like_phrase(v) for v in values)
+    return False
+
+
+def _norm_value(
+    role: str,
+    value: Any,
+    party_roles: Mapping[str, Any],
+    keys: Mapping[str, str | Sequence[str]] | None,
+) -> str:
     if value is None:
         return ""
-    text = str(value)
-    if role in PHRASE_ROLES or (role == "target" and role not in party_roles and _looks_like_phrase(text)):
-        return norm_phrase(text)
-    return norm_name(text)
+    if not is_phrase(role, value, party_roles):
+        given = keys.get(role) if keys is not None else None
+        if given is not None:
+            return given if isinstance(given, str) else ";".join(sorted(set(given)))
+        values = value if isinstance(value, list | tuple) else [value]
+        return ";".join(sorted({resolved_key(str(v)) for v in values}))
+    if isinstance(value, list | tuple):
+        return ";".join(sorted(norm_phrase(str(v)) for v in value))
+    return norm_phrase(str(value))
 
 
 def _looks_like_phrase(text: str) -> bool:
@@ -93,11 +134,14 @@ def key_args(claim_json: Mapping[str, Any]) -> dict[str, Any]:
     return {r: args[r] for r in KEY_ROLES.get(str(claim_json["type"]), ()) if r in args}
 
 
-def claim_key(claim_json: Mapping[str, Any]) -> str:
-    """The SPEC's claim key: type and key roles over normalised names, as compact JSON.
+def claim_key(claim_json: Mapping[str, Any], party_keys: Mapping[str, str | Sequence[str]] | None = None) -> str:
+    """The SPEC's claim key: type and key roles, as compact JSON.
 
-    Symmetric types (talks, partnership, merger) list their two parties sorted under "parties";
-    sales and financials add their quantity's period, announcements their time.
+    `party_keys` gives the resolved entity key of each party role (role -> key, or keys for a list of
+    parties), as the store's resolver found them; a party role it does not give is resolved against
+    the packaged knowledge base alone. Phrase roles are folded phrases. Symmetric types (talks,
+    partnership, merger) list their two parties sorted under "parties"; sales and financials add their
+    quantity's period, announcements their time.
     """
     ctype = str(claim_json["type"])
     args: Mapping[str, Any] = claim_json.get("args") or {}
@@ -105,10 +149,10 @@ def claim_key(claim_json: Mapping[str, Any]) -> str:
     roles = KEY_ROLES.get(ctype, tuple(sorted(args)))
     key: dict[str, Any] = {}
     if ctype in SYMMETRIC_TYPES:
-        key["parties"] = sorted(_norm_value(r, args.get(r), party_roles) for r in roles)
+        key["parties"] = sorted(_norm_value(r, args.get(r), party_roles, party_keys) for r in roles)
     else:
         for r in roles:
-            key[r] = _norm_value(r, args.get(r), party_roles)
+            key[r] = _norm_value(r, args.get(r), party_roles, party_keys)
     if ctype in PERIOD_KEY_TYPES:
         quantity = claim_json.get("quantity") or {}
         key["period"] = str(quantity.get("period") or "")

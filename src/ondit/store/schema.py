@@ -64,9 +64,14 @@ articles = sa.Table(
     sa.Column("origin", sa.Text),
     sa.Column("extractor_version", sa.Text, nullable=False, server_default=""),
     sa.Column("ingested_at", sa.Text, nullable=False),
+    # 0002: the extraction as JSON (without the text), so corrections rebuild an article without spaCy
+    sa.Column("extraction_json", sa.Text),
+    sa.Column("fingerprint", sa.BigInteger),  # SimHash of the text, signed (ondit.resolve.dedup.to_signed)
+    sa.Column("duplicate_of", sa.Text),  # id of the article this one is a near-identical copy of
     sa.Index(None, "published"),
     sa.Index(None, "outlet"),
     sa.Index(None, "extractor_version"),
+    sa.Index(None, "duplicate_of"),
 )
 
 entities = sa.Table(
@@ -118,6 +123,15 @@ claims = sa.Table(
     sa.Column("key", sa.Text, nullable=False),
     sa.Column("episode", sa.Integer, nullable=False, server_default="1"),
     sa.Column("args_json", sa.Text, nullable=False),
+    # 0002: the cached lifecycle (recomputed whenever the claim's reports change)
+    sa.Column("state", sa.Text),
+    sa.Column("first_reported", sa.Text),
+    sa.Column("last_reported", sa.Text),
+    sa.Column("n_reports", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("n_sources", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("grace_days", sa.Integer),  # the grace period the cached state was computed with
+    sa.Column("computed_on", sa.Text),  # the day the cached state was computed
+    sa.Column("recheck_on", sa.Text),  # the day the cached state may lapse: recompute from then on
     sa.UniqueConstraint("key", "episode"),
     sa.Index(None, "type"),
 )
@@ -144,10 +158,19 @@ reports = sa.Table(
     sa.Column("start_char", sa.Integer, nullable=False),
     sa.Column("end_char", sa.Integer, nullable=False),
     sa.Column("extractor_version", sa.Text, nullable=False, server_default=""),
+    # 0002: the claim key (type and resolved key roles), the innermost source resolved, the source
+    # credited for the report (SPEC track record), and novelty within its claim
+    sa.Column("key", sa.Text, nullable=False, server_default=""),
+    sa.Column("source_key", sa.Text, nullable=False, server_default=""),
+    sa.Column("credit", sa.Text),
+    sa.Column("credit_kind", sa.Text),
+    sa.Column("is_first", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("days_after_first", sa.Integer),
     sa.UniqueConstraint("article_id", "claim_id", "certainty", "innermost_name"),
     sa.Index(None, "claim_id"),
     sa.Index(None, "certainty"),
     sa.Index(None, "innermost_name"),
+    sa.Index(None, "key"),
 )
 
 report_parties = sa.Table(
@@ -172,6 +195,18 @@ rejections = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("at", sa.Text, nullable=False),
     sa.UniqueConstraint("origin", "reason"),
+)
+
+claim_transitions = sa.Table(
+    "claim_transitions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("date", sa.Text, nullable=False),
+    sa.Column("report_id", sa.Integer),  # None for a lapse
+    sa.UniqueConstraint("claim_id", "seq"),
 )
 
 user_corrections = sa.Table(
