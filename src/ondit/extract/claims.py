@@ -507,6 +507,22 @@ def _role_tokens(
         return [c for c in base.children if c.dep_ == "obj" or (passive and c.dep_.startswith("nsubj"))]
     if source == "self":
         return [trig]
+    if source.startswith("verb-prep:"):
+        # "discutent d'une co-entreprise": only on a verb trigger
+        return _role_tokens(source[5:], trig, pred, ents, window) if trig.pos_ in {"VERB", "AUX"} else []
+    if source == "purpose":
+        # "en discussions … pour lui racheter une participation", "en vue de créer une co-entreprise"
+        out_p: list[Token] = []
+        for holder in {trig, pred}:
+            for c in holder.children:
+                marks = {m.lower_ for m in c.children if m.dep_ in {"mark", "case"}}
+                if (
+                    c.pos_ == "VERB"
+                    and c.dep_ in {"advcl", "xcomp", "acl", "obl"}
+                    and marks & {"pour", "vue", "afin"}
+                ):
+                    out_p.extend(o for o in c.children if o.dep_ == "obj")
+        return out_p
     if source == "poss":
         if any("Yes" in c.morph.get("Poss", []) for c in trig.children if c.dep_ == "det"):
             s = subject_of(pred if pred is not trig else trig.head, ents)
@@ -561,8 +577,10 @@ def fill_roles(
                 if role in PARTY_ROLES:
                     found = [b for b in entities_in(t, ents, ROLE_TYPES[role]) if b.id not in used]
                     if role == "target" and not found and t.pos_ == "NOUN":
-                        args[role] = noun_phrase(t)
-                        break
+                        if not _time_or_amount(t):
+                            args[role] = noun_phrase(t)
+                            break
+                        continue
                     if found:
                         if source == "prep:entre" and role in {"agent", "partner"} and len(found) >= 2:
                             args["agent"] = [found[0]]
@@ -582,7 +600,27 @@ def fill_roles(
     return args
 
 
+def _unit_phrase(noun: Token) -> str:
+    """ "766 avions commerciaux" -> "avions commerciaux": the counted thing without its number."""
+    keep = [noun, *(c for c in noun.children if c.dep_ in {"amod"} and c.i > noun.i)]
+    for c in noun.children:
+        if c.dep_ == "nmod" and c.i > noun.i and len(list(c.subtree)) <= 3:
+            keep.extend(c.subtree)
+    end = max(t.i for t in keep)
+    return noun.doc[noun.i : end + 1].text
+
+
+def _time_or_amount(tok: Token) -> bool:
+    """Whether tok is inside a time expression or an amount: "en février", "60 M$" are no phrase roles."""
+    doc = tok.doc
+    spans = [(tx.start, tx.end) for tx in doc._.ondit_timexes or []]
+    spans += [(q.start, q.end) for q in doc._.ondit_quantities or []]
+    return any(s <= tok.idx < e for s, e in spans)
+
+
 def _phrase_for(role: str, tok: Token, ents: DocEntities) -> str | None:
+    if _time_or_amount(tok):
+        return None
     if role == "sector":
         for t in tok.subtree:
             b = ents.entity_at(t)
@@ -906,6 +944,10 @@ def find_claims(doc: Doc) -> list[Claim]:
                         if qm.unit:
                             last_unit = qm.unit
                     quantity = Quantity(qm.value, unit, period, qm.text, qm.start, qm.end)
+                    if spec.type == "sales" and "product" not in args and qm.unit is not None:
+                        unit_span = doc.char_span(qm.start, qm.end, alignment_mode="expand")
+                        if unit_span is not None and unit_span.root.pos_ == "NOUN":
+                            args["product"] = _unit_phrase(unit_span.root)
             time = None if spec.type in NO_TIME_TYPES else pick_time(trig.token, sent, timexes, dct)
             if spec.needs_time and time is None:
                 continue
@@ -979,10 +1021,10 @@ def _topic_of(tok: Token, talks_heads: set[int]) -> bool:
 
 
 def _hypothetical(tok: Token) -> bool:
-    """A trigger under a "si" clause: "si Tencent entrait au capital"."""
+    """A trigger under "si" ("si Tencent entrait au capital") or "sans" ("sans dévoiler le montant")."""
     cur = tok
     for _ in range(6):
-        if any(c.dep_ == "mark" and c.lower_ == "si" for c in cur.children):
+        if any(c.dep_ in {"mark", "case"} and c.lower_ in {"si", "sans"} for c in cur.children):
             return True
         if cur.head.i == cur.i:
             return False
@@ -1092,6 +1134,32 @@ def _postprocess_args(
     doc: Doc,
 ) -> dict[str, list[EntityBuilder] | str] | None:
     tok = trig.token
+    if spec.type == "financials" and tok.pos_ in {"VERB", "AUX"}:
+        workers = [
+            q
+            for q in doc._.ondit_quantities or []
+            if q.unit == "employees" and tok.sent.start_char <= q.start < tok.sent.end_char
+        ]
+        if not workers:
+            return None
+        unit_tok = doc.char_span(workers[0].start, workers[0].end, alignment_mode="expand")
+        noun = unit_tok.root if unit_tok is not None else None
+        args["metric"] = noun.text.lower() if noun is not None and noun.pos_ == "NOUN" else "employees"
+        if "agent" not in args:
+            return None
+    if spec.type == "acquisition" and tok.lemma_.lower() in set(
+        lexicons.load("claims_fr")["acquisition"]["sell_verbs"]
+    ):
+        buyers = [
+            b
+            for c in tok.children
+            if c.dep_ in {"obl", "obl:arg", "obl:mod", "iobj"} and _prep_matches(c, "à")
+            for b in entities_in(c, ents, ROLE_TYPES["agent"])
+        ]
+        if not buyers:
+            return None
+        args = dict(args)
+        args["agent"] = buyers
     if spec.type == "investment" and tok.pos_ in {"VERB", "AUX"}:
         need_money = {
             _norm_lemma(v) for v in lexicons.load("claims_fr")["investment"].get("verbs_need_money", [])

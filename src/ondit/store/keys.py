@@ -134,7 +134,9 @@ def key_args(claim_json: Mapping[str, Any]) -> dict[str, Any]:
     return {r: args[r] for r in KEY_ROLES.get(str(claim_json["type"]), ()) if r in args}
 
 
-def claim_key(claim_json: Mapping[str, Any], party_keys: Mapping[str, str | Sequence[str]] | None = None) -> str:
+def claim_key(
+    claim_json: Mapping[str, Any], party_keys: Mapping[str, str | Sequence[str]] | None = None
+) -> str:
     """The SPEC's claim key: type and key roles, as compact JSON.
 
     `party_keys` gives the resolved entity key of each party role (role -> key, or keys for a list of
