@@ -375,6 +375,8 @@ def _company_nouns() -> frozenset[str]:
         | frozenset(data["person_titles"])
         | frozenset(data["brand_nouns"])
         | frozenset(data["media_nouns"])
+        | frozenset(w for words in data["nationality"].values() for w in words)
+        | {"maison", "maisons", "holding", "fonds", "famille", "banque", "assureur"}
     )
 
 
@@ -1350,6 +1352,44 @@ _OWNER_NOUNS = {"maison", "société", "propriétaire", "actionnaire", "mère", 
 
 def _ownership(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder] | str] | None:
     tok = trig.token
+    if tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() == "appartenir":
+        # "Lidl, qui appartient au groupe Schwarz"
+        owned_s = subject_of(tok, ents)
+        owned_a = entities_in(owned_s, ents, ROLE_TYPES["owned"]) if owned_s is not None else []
+        owner_a = [
+            b
+            for c in tok.children
+            if c.dep_.startswith("obl") and _prep_matches(c, "à")
+            for b in entities_in(c, ents, ROLE_TYPES["owner"])
+        ]
+        if owned_a and owner_a and owned_a[0] is not owner_a[0]:
+            return {"owner": owner_a[:1], "owned": owned_a[:1]}
+        return None
+    participle = (
+        tok.pos_ == "VERB"
+        and "Part" in tok.morph.get("VerbForm", [])
+        and not any(c.dep_.startswith("aux") for c in tok.children)
+        and (tok.dep_ in {"acl", "amod", "appos"} or any(c.dep_ == "obl:agent" for c in tok.children))
+    )
+    if participle:
+        # "RTL Group, elle-même contrôlée par l'allemand Bertelsmann"
+        owner_q = [
+            b
+            for c in tok.children
+            if c.dep_.startswith("obl") and _prep_matches(c, "par")
+            for b in entities_in(c, ents, ROLE_TYPES["owner"])
+        ]
+        owned_q = entities_in(tok.head, ents, ROLE_TYPES["owned"], with_conj=False)
+        if not owned_q:
+            j = tok.i - 1
+            doc_ = tok.doc
+            while j >= sent_start(tok) and (doc_[j].is_punct or doc_[j].pos_ in {"PRON", "ADV", "AUX"}):
+                j -= 1
+            near = ents.entity_at(doc_[j]) if j >= sent_start(tok) else None
+            owned_q = [near] if near is not None and near.type in ROLE_TYPES["owned"] else []
+        if owner_q and owned_q and owned_q[0] is not owner_q[0]:
+            return {"owner": owner_q[:1], "owned": owned_q[:1]}
+        return None
     if tok.pos_ in {"VERB", "AUX"} and _is_passive(tok):
         # "Ipsen est contrôlé par la holding Mayroy"
         owned_p = [
