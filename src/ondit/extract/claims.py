@@ -453,8 +453,12 @@ def noun_phrase(tok: Token) -> str:
                 continue
             idx.update(t.i for t in c.subtree if abs(t.i - tok.i) < 6 and t.dep_ != "punct")
         elif c.dep_ == "nmod" and _case_words(c) in {"de"} and c.i > tok.i:
-            sub = list(c.subtree)
-            if len(sub) <= 5 and not any(t.dep_ in {"acl", "acl:relcl"} for t in sub):
+            sub = [
+                c,
+                *(t for t in c.children if t.dep_ in {"det", "amod", "case", "fixed", "flat", "compound"}),
+            ]
+            sub += [t for x in list(sub) if x is not c for t in x.subtree]
+            if len(sub) <= 6:
                 idx.update(t.i for t in sub)
     lo, hi = min(idx), max(idx)
     ents = tok.doc._.ondit_ents
@@ -542,6 +546,9 @@ def _role_tokens(
                 for c in trig.children
                 if c.dep_ in {"obj", "xcomp", "obl:arg"} and c.pos_ in {"NOUN", "PROPN"}
             )
+        if prep in {"avec", "entre"}:
+            # "des accords de distribution avec Fnac": the partner may hang on the noun's complement
+            places.extend(c for p in list(places) for c in p.children if c.dep_ == "nmod" and c.i > p.i)
         for p in places:
             for c in p.children:
                 if c.dep_ in {
@@ -553,6 +560,12 @@ def _role_tokens(
                     "obl:agent",
                     "iobj",
                 } and _prep_matches(c, prep):
+                    if (
+                        c.i < pred.i
+                        and any(t.text == "," for t in c.doc[c.i : pred.i])
+                        and prep not in {"avec", "entre"}
+                    ):
+                        continue  # a fronted adverbial ("Pour l'occasion, …") is no role
                     out.append(c)
         if prep == "entre":
             out = out[:1]
@@ -583,6 +596,11 @@ def fill_roles(
                             args[role] = noun_phrase(t)
                             break
                         continue
+                    if found and role in {"partner", "target", "client", "owned"}:
+                        # "avec Fnac, Boulanger et Free": the rest of a list the parser did not coordinate
+                        for b in _coordinated_left(t, ents):
+                            if all(b is not f for f in found) and b.type in ROLE_TYPES[role]:
+                                found.append(b)
                     if found:
                         if source == "prep:entre" and role in {"agent", "partner"} and len(found) >= 2:
                             args["agent"] = [found[0]]
@@ -1224,6 +1242,11 @@ def _postprocess_args(
             if c.dep_ in {"xcomp", "obj", "obl:arg"} and c.pos_ == "NOUN":
                 args["role"] = _role_phrase(c)
                 break
+    if spec.type == "partnership" and "object" not in args and tok.pos_ == "NOUN":
+        if any(
+            c.dep_ == "nmod" and _case_words(c) == "de" and ents.entity_at(c) is None for c in tok.children
+        ):
+            args["object"] = noun_phrase(tok)  # "des accords de distribution"
     if spec.type == "ownership":
         fixed = _ownership(trig, ents)
         if fixed is None:

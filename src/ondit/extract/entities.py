@@ -281,6 +281,22 @@ def find_entities(doc: Doc) -> DocEntities:
         extended.append((s, e, key, typ, entry))
     spans = extended
 
+    # names listed with a known company are companies: "avec Fnac, Boulanger et Free"
+    for _s, e, _key, typ, _entry in list(spans):
+        if typ not in {"ORG", "BRAND"}:
+            continue
+        k = e
+        while k + 1 < len(doc) and doc[k].text in {",", "et"}:
+            j = k + 1
+            m = j
+            while m < len(doc) and doc[m].text[:1].isupper() and doc[m].is_alpha and not taken[m]:
+                m += 1
+            if m == j or doc[j].text in not_names:
+                break
+            take(j, m)
+            spans.append((j, m, "", typ, None))
+            k = m
+
     # build entities
     builders: dict[str, EntityBuilder] = {}
     tok2ent: dict[int, EntityBuilder] = {}
