@@ -111,8 +111,8 @@ def chain(trigger: Token) -> list[Token]:
             any(c.dep_.startswith("nsubj") for c in cur.children) or "Fin" in cur.morph.get("VerbForm", [])
         ):
             break
-        if cur.dep_ == "acl:relcl":
-            break  # a relative clause is background: "X, qui possède 49 % de Y, a démenti …"
+        if cur.dep_ == "acl:relcl" or (cur.dep_ == "acl" and "Part" in cur.morph.get("VerbForm", [])):
+            break  # relative clauses and participles are background: "X, qui possède 49 % de Y, a démenti …"
         cur = cur.head
         out.append(cur)
     return out

@@ -400,7 +400,13 @@ def entities_in(
     def visit(t: Token, depth: int) -> None:
         if add(ents.entity_at(t)):
             pass
-        elif t.pos_ == "NOUN" and t.lemma_.lower() not in _company_nouns() and depth == 0 and not list_head:
+        elif (
+            t.pos_ == "NOUN"
+            and t.lemma_.lower() not in _company_nouns()
+            and depth == 0
+            and not list_head
+            and not _named_after(t, ents, types, out, direct=True)
+        ):
             return
         elif t.pos_ == "NOUN" and depth == 0 and _named_after(t, ents, types, out):
             pass
@@ -425,12 +431,20 @@ def entities_in(
     return out
 
 
-def _named_after(noun: Token, ents: DocEntities, types: set[str], out: list[EntityBuilder]) -> bool:
-    """ "le fabricant de batteries Verkor": the name that closes a company noun's phrase."""
+def _named_after(
+    noun: Token, ents: DocEntities, types: set[str], out: list[EntityBuilder], direct: bool = False
+) -> bool:
+    """ "le fabricant de batteries Verkor": the name that closes a company noun's phrase.
+
+    `direct`: only a name right after the noun and its adjectives ("le studio parisien Quantic Dream"),
+    not one behind a preposition ("les usines de General Motors").
+    """
     doc = noun.doc
     for j in range(noun.i + 1, min(noun.i + 6, len(doc))):
         t = doc[j]
         if t.is_punct or t.dep_ in {"acl:relcl", "acl"} or t.pos_ in {"VERB", "AUX"}:
+            return False
+        if direct and t.pos_ not in {"ADJ", "PROPN", "NOUN", "X"}:
             return False
         b = ents.entity_at(t)
         if b is not None and b.type not in {"SECTOR", "PLACE"}:
@@ -489,7 +503,21 @@ def noun_phrase(tok: Token) -> str:
 
 
 def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ == "aux:pass" for c in verb.children)
+    return any(c.dep_ == "aux:pass" for c in verb.children) or _passive_participle(verb)
+
+
+def _passive_participle(verb: Token) -> bool:
+    """ "le studio, racheté par NetEase en 2022": a participle with its agent and no auxiliary."""
+    return (
+        verb.pos_ == "VERB"
+        and "Part" in verb.morph.get("VerbForm", [])
+        and not any(c.dep_.startswith("aux") for c in verb.children)
+        and verb.dep_ in {"acl", "amod", "appos", "conj", "advcl"}
+        and any(
+            c.dep_ == "obl:agent" or (c.dep_.startswith("obl") and _prep_matches(c, "par"))
+            for c in verb.children
+        )
+    )
 
 
 def _role_tokens(
@@ -510,7 +538,13 @@ def _role_tokens(
         if base is None:
             return []
         passive = _is_passive(base)
-        return [c for c in base.children if c.dep_ == "obj" or (passive and c.dep_.startswith("nsubj"))]
+        found_o = [c for c in base.children if c.dep_ == "obj" or (passive and c.dep_.startswith("nsubj"))]
+        if not found_o and _passive_participle(base):
+            head = base.head
+            while head.dep_ in {"conj", "acl", "amod"} and head.pos_ == "VERB" and head.head.i != head.i:
+                head = head.head  # "fondé par X et racheté par Y": the noun both participles describe
+            return [head]
+        return found_o
     if source == "self":
         return [trig]
     if source.startswith("verb-prep:"):
@@ -945,7 +979,7 @@ def find_claims(doc: Doc) -> list[Claim]:
                 continue
             args = _plural_parties(trig, spec, args, ents, last_pair)
             args = _postprocess_args(trig, spec, args, ents, doc)
-            if args is None or not _complete(args, spec):
+            if args is None or not _complete(args, spec) or _self_claim(args, spec):
                 continue
             quantity = None
             if spec.type in QUANTITY_TYPES:
@@ -1052,6 +1086,20 @@ def _hypothetical(tok: Token) -> bool:
     return False
 
 
+def _self_claim(args: dict[str, list[EntityBuilder] | str], spec: TypeSpec) -> bool:
+    """A company does not make a deal with itself: drop the parties that fill two key roles."""
+    seen: list[EntityBuilder] = []
+    for role in spec.key:
+        v = args.get(role)
+        if isinstance(v, list):
+            kept = [b for b in v if all(b is not s for s in seen)]
+            if not kept:
+                return True
+            args[role] = kept
+            seen.extend(kept)
+    return False
+
+
 def _coordinated_left(tok: Token, ents: DocEntities) -> list[EntityBuilder]:
     """The companies listed before tok: "Toyota Motor et Xpeng ont signé" when the parse missed the list."""
     b = ents.entity_at(tok)
@@ -1059,24 +1107,34 @@ def _coordinated_left(tok: Token, ents: DocEntities) -> list[EntityBuilder]:
         return []
     doc = tok.doc
     out = [b]
+    joined = False  # a list has an "et" (or "ni"); "BMW AG, Great Wall a ouvert" is no list
     start = min((s for s, e in b.mentions if s <= tok.i < e), default=tok.i)
     j = start - 1
     lo = sent_start(tok)
+    left: list[EntityBuilder] = []
     while j - 1 >= lo and doc[j].lower_ in {"et", ",", "ni"}:
         prev = ents.entity_at(doc[j - 1])
         if prev is None or prev.type not in {"ORG", "BRAND"}:
             break
-        out.insert(0, prev)
+        joined = joined or doc[j].lower_ in {"et", "ni"}
+        left.insert(0, prev)
         j = min((s for s, e in prev.mentions if s <= j - 1 < e), default=j - 1) - 1
+    if joined:
+        out = [*left, *out]
     # and to the right: "Mazda et Subaru étudient"
+    joined = False
+    right: list[EntityBuilder] = []
     k = max((e for s, e in b.mentions if s <= tok.i < e), default=tok.i + 1)
     end = tok.sent.end
     while k + 1 < end and doc[k].lower_ in {"et", ",", "ni"}:
         nxt = ents.entity_at(doc[k + 1])
         if nxt is None or nxt.type not in {"ORG", "BRAND"}:
             break
-        out.append(nxt)
+        joined = joined or doc[k].lower_ in {"et", "ni"}
+        right.append(nxt)
         k = max((e for s, e in nxt.mentions if s <= k + 1 < e), default=k + 2)
+    if joined:
+        out.extend(right)
     uniq: list[EntityBuilder] = []
     for e in out:
         if all(e is not u for u in uniq):
@@ -1180,6 +1238,22 @@ def _postprocess_args(
             return None
         args = dict(args)
         args["agent"] = buyers
+    if spec.type == "investment":
+        # "lever 500 millions auprès de Tencent et d'Alibaba": the investors invest in the raiser
+        holder = tok if tok.pos_ in {"VERB", "AUX"} else predicate_of(tok)
+        investors: list[EntityBuilder] = []
+        for au in tok.sent:
+            if au.lower_ == "auprès" and au.i > tok.i:
+                for t in au.subtree:
+                    b = ents.entity_at(t)
+                    if b is not None and b.type in ROLE_TYPES["agent"] and all(b is not x for x in investors):
+                        investors.append(b)
+        if investors:
+            raiser = subject_of(holder, ents)
+            raised = entities_in(raiser, ents, ROLE_TYPES["target"]) if raiser is not None else []
+            if raised:
+                args = dict(args)
+                args["agent"], args["target"] = investors, raised[:1]
     if spec.type == "investment" and tok.pos_ in {"VERB", "AUX"}:
         need_money = {
             _norm_lemma(v) for v in lexicons.load("claims_fr")["investment"].get("verbs_need_money", [])
