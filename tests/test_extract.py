@@ -240,3 +240,39 @@ def test_relative_clause_is_not_under_the_main_verb(run: Run) -> None:
     own = only(r, "ownership")
     assert own["certainty"] == "certain"
     assert own["args"] == {"owner": "Renault Group", "owned": "Verkor"}
+
+
+def test_a_failing_article_does_not_cost_its_batch(nlp: spacy.language.Language) -> None:
+    """Fault injection through spaCy's own API: a component that fails on one article of a batch."""
+    from spacy.language import Language as SpacyLanguage
+
+    from ondit.errors import ExtractionError
+    from ondit.extract.run import extract_many
+    from ondit.model import Article
+
+    name = "ondit_test_fail_on_marker"
+    if name not in SpacyLanguage.factories:
+
+        @SpacyLanguage.component(name)
+        def fail_on_marker(doc: spacy.tokens.Doc) -> spacy.tokens.Doc:
+            if "XYZZY" in doc.text:
+                raise RuntimeError("injected failure")
+            return doc
+
+    nlp.add_pipe(name, before="ondit_claims")
+    try:
+        texts = [
+            "Renault serait en discussion avec Geely pour une coentreprise.",
+            "XYZZY Stellantis a racheté une usine de Valeo en Espagne l'an dernier.",
+            "Xiaomi a conclu un accord de partenariat avec Leica pour ses smartphones.",
+        ]
+        results = list(extract_many([Article(text=t, id=f"a{i}") for i, t in enumerate(texts)]))
+    finally:
+        nlp.remove_pipe(name)
+    assert [type(r).__name__ for r in results] == [
+        "ArticleExtraction",
+        "ExtractionError",
+        "ArticleExtraction",
+    ]
+    assert isinstance(results[1], ExtractionError) and "a1" in str(results[1])
+    assert results[0].claims and results[2].claims  # type: ignore[union-attr]

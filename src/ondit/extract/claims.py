@@ -1606,7 +1606,7 @@ def _product_rumours(
         b = ents.tok2ent.get(tok.i)
         if b is None or b.id not in kb_products or b.id in used or b.name in used:
             continue
-        if tok.i != min(s for s, _e in b.mentions if sent.start <= s < sent.end):
+        if tok.i != min((s for s, _e in b.mentions if sent.start <= s < sent.end), default=tok.i):
             continue
         root = tok
         while (

@@ -135,7 +135,8 @@ def extract_many(
             done = None
         for k, (art, lang, off) in enumerate(pending):
             try:
-                doc = done[k] if done is not None else nlp(docs[k])
+                # a batch that failed may have left its docs half-processed: start again from the text
+                doc = done[k] if done is not None else nlp(_make_doc(nlp, art)[0])
                 yield _result(art, lang, doc, off)
             except Exception as e:  # reported per article, the run goes on
                 yield ExtractionError(
