@@ -32,6 +32,7 @@ TABLES = {
     "report_parties",
     "rejections",
     "user_corrections",
+    "claim_transitions",
 }
 
 
@@ -228,7 +229,7 @@ def fk_violations(store: Store) -> list[str]:
 
 
 def test_new_database_is_migrated(store: Store) -> None:
-    assert store.current_revision() == store.head_revision() == "0001"
+    assert store.current_revision() == store.head_revision() == "0002"
     names = set(sa.inspect(store.engine).get_table_names())
     assert names == TABLES | {"alembic_version"}
     assert store.stats() == {"articles": 0, "entities": 0, "claims": 0, "reports": 0, "rejected": 0}
@@ -302,11 +303,17 @@ def test_content_hash_prefix_is_article_id() -> None:
 def test_one_claim_two_reports_across_articles(store: Store) -> None:
     store.add(article_a())
     store.add(article_b())
-    assert store.stats() == {"articles": 2, "entities": 3, "claims": 1, "reports": 2, "rejected": 0}
+    # Xiaomi, Great Wall Motor, Reuters and its parent Thomson Reuters (from the knowledge base)
+    assert store.stats() == {"articles": 2, "entities": 4, "claims": 1, "reports": 2, "rejected": 0}
     (only,) = store.claims()
     assert only["type"] == "talks"
-    assert only["key"] == '["talks",{"parties":["great wall motor","xiaomi"]}]'
-    assert only["args"] == {"agent": "Xiaomi", "partner": "Great Wall Motor Co."}
+    assert only["key"] == '["talks",{"parties":["kb:Great Wall Motor","kb:Xiaomi"]}]'
+    # parties by their entity's canonical name
+    assert only["args"] == {
+        "agent": "Xiaomi",
+        "partner": "Great Wall Motor",
+        "topic": "une voiture électrique",
+    }
     first, second = only["reports"]  # in publication order
     assert (first["article_id"], first["certainty"], first["cue"]) == ("fr-a", "probable", "serait")
     assert first["source"][-1] == {"name": "Reuters", "kind": "agency"}
@@ -349,8 +356,8 @@ def test_report_parties_and_entities(store: Store) -> None:
     assert art is not None
     assert {(m["name"], m["text"]) for m in art["mentions"]} == {
         ("Xiaomi", "Xiaomi"),
-        ("Great Wall Motor Co.", "Great Wall Motor Co."),
-        ("Great Wall Motor Co.", "GWM"),
+        ("Great Wall Motor", "Great Wall Motor Co."),
+        ("Great Wall Motor", "GWM"),
     }
     m = art["mentions"][0]
     assert TEXT_A[m["start"] : m["end"]] == m["text"]
@@ -358,7 +365,11 @@ def test_report_parties_and_entities(store: Store) -> None:
     assert (
         rep["type"] == "talks" and rep["cue"] == "serait" and (rep["start"], rep["end"]) == (0, len(TEXT_A))
     )
-    assert rep["claim_args"] == {"agent": "Xiaomi", "partner": "Great Wall Motor Co."}
+    assert rep["claim_args"] == {
+        "agent": "Xiaomi",
+        "partner": "Great Wall Motor",
+        "topic": "une voiture électrique",
+    }
     assert store.article("nope") is None
 
 
@@ -403,7 +414,8 @@ def test_forget(store: Store) -> None:
     store.add(article_c())
     assert store.forget("fr-a") is True
     assert store.forget("fr-a") is False
-    assert store.stats() == {"articles": 2, "entities": 4, "claims": 2, "reports": 2, "rejected": 0}
+    # Xiaomi, Great Wall Motor, Reuters, Thomson Reuters (Reuters' parent), Renault
+    assert store.stats() == {"articles": 2, "entities": 5, "claims": 2, "reports": 2, "rejected": 0}
     (talks,) = store.claims(type="talks")
     assert [r["article_id"] for r in talks["reports"]] == ["fr-b"]
     # "GWM" was only written in article A; the entity stays (article B mentions it)

@@ -130,8 +130,8 @@ def context_of(text: str, start: int) -> str:
     if not 0 <= start < len(text):
         return ""
     lo = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
-        lo = m.end()
-    m = _SENTENCE_END.search(text, start)
-    hi = m.end() if m else len(text)
+    for found in _SENTENCE_END.finditer(text, 0, start):
+        lo = found.end()
+    end = _SENTENCE_END.search(text, start)
+    hi = end.end() if end else len(text)
     return text[lo:hi].strip()
