@@ -1311,9 +1311,18 @@ def _postprocess_args(
         if fixed_m is None:
             return None
         args = fixed_m
-    if spec.type == "appointment" and "role" not in args:
+    if spec.type == "appointment":
+        fixed_a = _appointment(tok, args, ents)
+        if fixed_a is None:
+            return None
+        args = fixed_a
+    if spec.type == "appointment" and "role" not in args and tok.pos_ in {"VERB", "AUX"}:
         for c in tok.children:
-            if c.dep_ in {"xcomp", "obj", "obl:arg"} and c.pos_ == "NOUN":
+            if (
+                c.dep_ in {"xcomp", "obj", "obl:arg"}
+                and c.pos_ == "NOUN"
+                and c.lemma_.lower() not in _NOT_ROLES
+            ):
                 args["role"] = _role_phrase(c)
                 break
     if spec.type == "partnership" and "object" not in args and tok.pos_ == "NOUN":
@@ -1343,6 +1352,43 @@ def _postprocess_args(
         if tok.pos_ in {"VERB", "AUX"} and not any(c.dep_ == "obj" for c in tok.children):
             return None  # "sortir du silence", "lancer dans": a launch names what is launched
     return args
+
+
+_NOT_ROLES = {"tête", "direction", "place", "suite"}
+
+
+def _appointment(
+    tok: Token, args: dict[str, list[EntityBuilder] | str], ents: DocEntities
+) -> dict[str, list[EntityBuilder] | str] | None:
+    """Who takes which post where: "la nomination de X au poste de directrice financière du groupe"."""
+    out = dict(args)
+    role = out.get("role")
+    if isinstance(role, str) and role.split()[-1].lower() in _NOT_ROLES:
+        del out["role"]
+    if tok.pos_ == "NOUN":
+        people = [b for c in tok.children if c.dep_ == "nmod" for b in entities_in(c, ents, {"PER"})]
+        if people:
+            out["person"] = people[:1]
+        for c in [*tok.children, *(grand for child in tok.children for grand in child.children)]:
+            if c.dep_ in {"nmod", "obl", "obl:mod"} and c.lemma_.lower() == "poste":
+                posts = [x for x in c.children if x.dep_ == "nmod"]
+                if posts:
+                    out["role"] = _role_phrase(posts[0])
+                    orgs = [
+                        b
+                        for p in posts
+                        for x in p.subtree
+                        for b in [ents.entity_at(x)]
+                        if b is not None and b.type in ROLE_TYPES["org"]
+                    ]
+                    if orgs:
+                        out["org"] = orgs[:1]
+        if "org" not in out or out.get("org") == out.get("person"):
+            announcer = subject_of(predicate_of(tok), ents)
+            found = entities_in(announcer, ents, ROLE_TYPES["org"]) if announcer is not None else []
+            if found:
+                out["org"] = found[:1]
+    return out
 
 
 def _role_phrase(tok: Token) -> str:
@@ -1562,7 +1608,7 @@ def _ownership(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder
     doc = tok.doc
     # the apposed entity: right before ("Geely, la maison mère de") or the head of the apposition
     j = tok.i - 1
-    while j >= sent_start(tok) and (doc[j].pos_ == "DET" or doc[j].is_punct):
+    while j >= sent_start(tok) and (doc[j].pos_ in {"DET", "ADJ", "NUM"} or doc[j].is_punct):
         j -= 1
     apposed = ents.entity_at(doc[j]) if j >= sent_start(tok) else None
     if apposed is None and tok.dep_ == "appos":

@@ -264,8 +264,18 @@ def find_entities(doc: Doc) -> DocEntities:
             k = e
             while (
                 k < len(doc)
-                and (doc[k].text[:1].isupper() or any(ch.isdigit() for ch in doc[k].text))
-                and (doc[k].is_alpha or doc[k].text.isalnum())
+                and (
+                    doc[k].text[:1].isupper()
+                    or any(ch.isdigit() for ch in doc[k].text)
+                    # "Airbus Defence and Space": a particle between capitalised words
+                    or (
+                        doc[k].lower_ in {"and", "&", "of", "by"}
+                        and k > e
+                        and k + 1 < len(doc)
+                        and doc[k + 1].text[:1].isupper()
+                    )
+                )
+                and (doc[k].is_alpha or doc[k].text.isalnum() or doc[k].text == "&")
                 and not taken[k]
                 and not doc[k].is_sent_start
             ):
