@@ -27,6 +27,8 @@ bench_app = typer.Typer(help="Benchmarks against published results.", no_args_is
 app.add_typer(bench_app, name="bench")
 db_app = typer.Typer(help="The database: create or upgrade its schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+alias_app = typer.Typer(help="Aliases: names the user adds to an entity.", no_args_is_help=True)
+app.add_typer(alias_app, name="alias")
 
 DbOption = Annotated[
     str | None,
@@ -551,6 +553,361 @@ def bench_timeml(
             f"{r['articles_per_second']:.1f}",
         )
     Console().print(table)
+
+
+# ---------------------------------------------------------------------------- stories
+
+GraceOption = Annotated[
+    int | None,
+    typer.Option(
+        "--grace-days",
+        min=0,
+        help="Days after an expected period ends before a claim lapses (default $ONDIT_GRACE_DAYS or 90).",
+    ),
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Show the state on this day (YYYY-MM-DD) instead of today.")
+]
+
+
+class SourcesFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _as_of(value: str | None) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as e:
+        raise typer.BadParameter(f"not a day (YYYY-MM-DD): {value!r}", param_hint="--as-of") from e
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(width=_width(), highlight=False)
+
+
+def _entity_or_exit(store: Any, name: str | None, id: int | None) -> dict[str, Any]:
+    from ondit.store.store import AmbiguousEntity, EntityNotFound
+
+    try:
+        entity: dict[str, Any] = store.entity(name, id)
+    except AmbiguousEntity as e:
+        store.close()
+        typer.echo(f"ondit: {e}", err=True)
+        for c in e.candidates:
+            parent = f", of {c['parent']}" if c.get("parent") else ""
+            aliases = f" — also {', '.join(c['aliases'][:6])}" if c["aliases"] else ""
+            typer.echo(f"  --id {c['id']}  {c['name']} ({c['type']}{parent}){aliases}", err=True)
+        raise typer.Exit(1) from e
+    except EntityNotFound as e:
+        store.close()
+        typer.echo(f"ondit: {e}", err=True)
+        raise typer.Exit(1) from e
+    return entity
+
+
+def _fmt_transitions(transitions: list[dict[str, Any]]) -> str:
+    return " → ".join(f"{t['state']} {t['date']}" for t in transitions) or "—"
+
+
+@app.command()
+def story(
+    name: Annotated[
+        str | None, typer.Argument(help="A company, brand or person, by any of its names.")
+    ] = None,
+    id: Annotated[
+        int | None, typer.Option("--id", help="The entity's id, when the name fits several.")
+    ] = None,
+    as_of: AsOfOption = None,
+    grace_days: GraceOption = None,
+    db: DbOption = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = ReportFormat.table,
+) -> None:
+    """The claims an entity is party to, grouped by counterpart: state, first and last report, number
+    of reports and sources, and the state's transitions with their dates."""
+    if name is None and id is None:
+        raise typer.BadParameter("give a NAME or --id")
+    day = _as_of(as_of)
+    store = _store(db)
+    entity = _entity_or_exit(store, name, id)
+    out = store.story(entity["id"], as_of=day, grace_days=grace_days)
+    store.close()
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    console = _console()
+    e = out["entity"]
+    also = f" — also {', '.join(e['aliases'])}" if e["aliases"] else ""
+    when = f" as of {day.isoformat()}" if day else ""
+    console.print(f"{e['name']} ({e['type']}, id {e['id']}){also}{when}", markup=False)
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for c in out["claims"]:
+        groups.setdefault(c["counterpart"], []).append(c)
+    for counterpart, claims in groups.items():
+        table = Table(title=f"with {counterpart}" if counterpart else "on its own", title_justify="left")
+        for col in ("claim", "type", "args", "state", "first", "last", "reports", "sources", "transitions"):
+            table.add_column(col, overflow="fold")
+        for c in claims:
+            table.add_row(
+                str(c["id"]),
+                c["type"],
+                _fmt_args(c["args"]),
+                c["state"] or "—",
+                c["first_reported"] or "",
+                c["last_reported"] or "",
+                str(c["reports"]),
+                str(c["sources"]),
+                _fmt_transitions(c["transitions"]),
+            )
+        console.print(table)
+    console.print(f"{len(out['claims'])} claims")
+
+
+@app.command("claim")
+def claim_command(
+    claim_id: Annotated[int, typer.Argument(help="The claim's id (from `ondit story` or `ondit claims`).")],
+    as_of: AsOfOption = None,
+    grace_days: GraceOption = None,
+    db: DbOption = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = ReportFormat.table,
+) -> None:
+    """Every report of one claim in date order (article title, outlet, URL, date, certainty, cue, source
+    chain, evidence; copies of another article marked), then its state transitions."""
+    day = _as_of(as_of)
+    store = _store(db)
+    found = store.claim(claim_id, as_of=day, grace_days=grace_days)
+    store.close()
+    if found is None:
+        typer.echo(f"ondit: no claim {claim_id}" + (f" on {day.isoformat()}" if day else ""), err=True)
+        raise typer.Exit(1)
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    console.print(
+        f"claim {found['id']}: {found['type']} {_fmt_args(found['args'])} — {found['state'] or 'no state'} "
+        f"({found['counted_reports']} reports, {found['sources']} sources, episode {found['episode']})",
+        markup=False,
+    )
+    for r in found["reports"]:
+        cert = r["certainty"] + (" (called off)" if r["called_off"] else "")
+        novelty = "first" if r["first"] else f"+{r['days_after_first']} days"
+        copy = f" — copy of {r['duplicate_of']}, not counted" if r["duplicate_of"] else ""
+        console.print(
+            f"\n{r['date']}  {r['outlet'] or '?'} — {r['title']}  [{r['article_id']}, {novelty}{copy}]",
+            markup=False,
+        )
+        if r["url"]:
+            console.print(f"  {r['url']}", markup=False)
+        extra = " ".join(x for x in (_fmt_time(r["time"]), _fmt_quantity(r["quantity"])) if x)
+        console.print(f"  {cert} «{r['cue']}» — {_fmt_source(r['source'])} {extra}".rstrip(), markup=False)
+        console.print(f"  “{r['evidence']}”", markup=False)
+    console.print("\ntransitions:", markup=False)
+    for t in found["transitions"]:
+        cause = f"report {t['report']}" if t["report"] is not None else "no report (lapse)"
+        console.print(f"  {t['date']}  {t['state']}  ({cause})", markup=False)
+
+
+@app.command()
+def sources(
+    as_of: AsOfOption = None,
+    grace_days: GraceOption = None,
+    db: DbOption = None,
+    format: Annotated[
+        SourcesFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = SourcesFormat.table,
+) -> None:
+    """The sources' track record: the claims each source reported first, right (confirmed, abandoned),
+    wrong (denied, lapsed) or open, and its reliability (right+1)/(right+wrong+2) with its count."""
+    day = _as_of(as_of)
+    store = _store(db)
+    records = store.track_record(as_of=day, grace_days=grace_days)
+    store.close()
+    if format is SourcesFormat.json:
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    rows = [
+        {
+            "source": r["source"],
+            "kind": r["kind"],
+            "claims": str(r["claims"]),
+            "right": str(r["right"]),
+            "wrong": str(r["wrong"]),
+            "open": str(r["open"]),
+            "reliability": f"{r['reliability']:.2f} (n={r['n']})",
+        }
+        for r in records
+    ]
+    cols = ["source", "kind", "claims", "right", "wrong", "open", "reliability"]
+    if format is SourcesFormat.csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=cols)
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    from rich.table import Table
+
+    table = Table()
+    for col in cols:
+        table.add_column(col, overflow="fold", justify="right" if col not in ("source", "kind") else "left")
+    for row in rows:
+        table.add_row(*row.values())
+    console = _console()
+    console.print(table)
+    console.print(f"{len(rows)} sources" + (f" as of {day.isoformat()}" if day else ""))
+
+
+@app.command("entities")
+def entities_command(
+    type: Annotated[
+        str | None, typer.Option("--type", help="Keep entities of this type (ORG, PER, BRAND, MEDIA…).")
+    ] = None,
+    db: DbOption = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = ReportFormat.table,
+) -> None:
+    """List the entities of the store with their aliases, parent, mentions and claims."""
+    from ondit.model import ENTITY_TYPES
+
+    if type is not None and type not in ENTITY_TYPES:
+        raise typer.BadParameter(f"unknown entity type {type!r} ({', '.join(ENTITY_TYPES)})")
+    store = _store(db)
+    found = store.entities(type=type)
+    store.close()
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table()
+    for col in ("id", "name", "type", "parent", "aliases", "mentions", "claims"):
+        table.add_column(col, overflow="fold")
+    for e in found:
+        table.add_row(
+            str(e["id"]),
+            e["name"],
+            e["type"] + (f" ({e['kind']})" if e["kind"] else ""),
+            e["parent"] or "",
+            ", ".join(e["aliases"]),
+            str(e["mentions"]),
+            str(e["claims"]),
+        )
+    console = _console()
+    console.print(table)
+    console.print(f"{len(found)} entities")
+
+
+def _correction(action: Any) -> dict[str, Any]:
+    from ondit.store.store import AmbiguousEntity, EntityNotFound
+
+    try:
+        result: dict[str, Any] = action()
+    except AmbiguousEntity as e:
+        typer.echo(
+            f"ondit: {e.name!r} fits {len(e.candidates)} entities; name one of them exactly:", err=True
+        )
+        for c in e.candidates:
+            typer.echo(f"  {c['name']} ({c['type']}, id {c['id']})", err=True)
+        raise typer.Exit(1) from e
+    except EntityNotFound as e:
+        typer.echo(f"ondit: {e}", err=True)
+        raise typer.Exit(1) from e
+    return result
+
+
+@alias_app.command("add")
+def alias_add(
+    name: Annotated[str, typer.Argument(help="The entity, by one of its names.")],
+    alias: Annotated[str, typer.Argument(help="Another name for it.")],
+    db: DbOption = None,
+) -> None:
+    """Make ALIAS a name of the entity NAME (kept across re-ingests and reprocess)."""
+    store = _store(db)
+    try:
+        done = _correction(lambda: store.add_alias(name, alias))
+    finally:
+        store.close()
+    typer.echo(
+        f"{done['alias']} is now a name of {done['entity']} ({done['articles_rebuilt']} articles rebuilt)"
+    )
+
+
+@app.command()
+def merge(
+    a: Annotated[str, typer.Argument(help="The entity that stays.")],
+    b: Annotated[str, typer.Argument(help="The entity merged into A (its names become A's).")],
+    db: DbOption = None,
+) -> None:
+    """Merge entity B into entity A: one entity, one set of claims (kept across re-ingests and reprocess)."""
+    store = _store(db)
+    try:
+        done = _correction(lambda: store.merge(a, b))
+    finally:
+        store.close()
+    typer.echo(f"merged {done['merged']} into {done['into']} ({done['articles_rebuilt']} articles rebuilt)")
+
+
+@app.command()
+def split(
+    name: Annotated[str, typer.Argument(help="The entity, by one of its names.")],
+    alias: Annotated[str, typer.Argument(help="The alias that names another entity.")],
+    db: DbOption = None,
+) -> None:
+    """Make ALIAS its own entity again, no longer a name of NAME (kept across re-ingests and reprocess)."""
+    store = _store(db)
+    try:
+        done = _correction(lambda: store.split(name, alias))
+    finally:
+        store.close()
+    typer.echo(
+        f"{done['split']} is its own entity (id {done['id']}), no longer {done['entity']} "
+        f"({done['articles_rebuilt']} articles rebuilt)"
+    )
+
+
+@app.command()
+def reprocess(
+    before_version: Annotated[
+        str | None,
+        typer.Option(
+            "--before-version", help="Only articles extracted by a version older than this one (e.g. 0.2.0)."
+        ),
+    ] = None,
+    db: DbOption = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Summary as table or json.")] = (
+        ReportFormat.table
+    ),
+) -> None:
+    """Re-extract stored articles with this version's rules and rebuild their entities, reports, claims
+    and states; user corrections (aliases, merges, splits) still apply."""
+    from ondit.ingest.pipeline import reprocess as run_reprocess
+
+    store = _store(db)
+    summary = run_reprocess(store, before_version=before_version)
+    store.close()
+    if format is ReportFormat.json:
+        typer.echo(json.dumps(summary.to_json(), ensure_ascii=False))
+    else:
+        typer.echo(f"{summary.new} reprocessed, {len(summary.rejected)} failed")
+        for origin, reason in summary.rejected:
+            typer.echo(f"  failed {origin}: {reason}")
+    if summary.rejected:
+        raise typer.Exit(1)
 
 
 def run() -> None:  # pragma: no cover - console entry point
