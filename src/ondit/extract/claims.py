@@ -855,6 +855,9 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
         chain.add(a.i)
 
     subtree = {t.i for t in trig.subtree}
+    for c in trig.children:
+        if c.pos_ in {"VERB", "AUX"} and c.lemma_.lower() in _speech_lemmas() and c.i > trig.i:
+            subtree -= {t.i for t in c.subtree}  # ", a répété mardi Richard Yu": the incise's own time
 
     def clause_verb(tok: Token) -> Token:
         cur = tok
@@ -1650,8 +1653,8 @@ def _product_rumours(
     kb_products = {b.id: b for b in ents.builders if b.type == "PRODUCT" and b.maker}
     for tok in sent:
         b = ents.tok2ent.get(tok.i)
-        if b is None or b.id not in kb_products or b.id in used or b.name in used:
-            continue
+        if b is None or b.id not in kb_products or b.id in used or any(b.name in str(u) for u in used):
+            continue  # a product already named by a claim of the sentence ("une nouvelle version de Kimi")
         if tok.i != min((s for s, _e in b.mentions if sent.start <= s < sent.end), default=tok.i):
             continue
         root = tok
