@@ -448,6 +448,8 @@ def _named_after(
             return False
         b = ents.entity_at(t)
         if b is not None and b.type not in {"SECTOR", "PLACE"}:
+            if doc[j - 1].lower_ in {"de", "du", "d'", "d’", "des"}:
+                return False  # "la filiale de Huawei", "les usines de GM": the complement, not the name
             if b.type in types and noun.i in {a.i for a in t.ancestors}:
                 out.append(b)
                 return True
@@ -664,9 +666,15 @@ def _unit_phrase(noun: Token) -> str:
     return noun.doc[noun.i : end + 1].text
 
 
+_IDIOMS = {("pour", "part"), ("de", "côté"), ("à", "stade"), ("dans", "foulée"), ("en", "revanche")}
+
+
 def _time_or_amount(tok: Token) -> bool:
-    """Whether tok is inside a time expression or an amount: "en février", "60 M$" are no phrase roles."""
+    """Whether tok is inside a time expression or an amount: "en février", "60 M$" are no phrase roles;
+    nor are idioms such as "pour sa part", "de son côté", "à ce stade"."""
     doc = tok.doc
+    if any((c.lower_, tok.lemma_.lower()) in _IDIOMS for c in tok.children if c.dep_ == "case"):
+        return True
     spans = [(tx.start, tx.end) for tx in doc._.ondit_timexes or []]
     spans += [(q.start, q.end) for q in doc._.ondit_quantities or []]
     return any(s <= tok.idx < e for s, e in spans)
@@ -1325,6 +1333,7 @@ def _postprocess_args(
                 c.dep_ in {"xcomp", "obj", "obl:arg"}
                 and c.pos_ == "NOUN"
                 and c.lemma_.lower() not in _NOT_ROLES
+                and not _time_or_amount(c)
             ):
                 args["role"] = _role_phrase(c)
                 break
@@ -1595,8 +1604,11 @@ def _ownership(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder
     of = None
     for c in tok.children:
         if c.dep_ in {"nmod", "amod"} and _case_words(c) == "de":
-            of = entities_in(c, ents, {"ORG", "BRAND", "PRODUCT", "MEDIA"}, with_conj=False)
+            of = entities_in(c, ents, {"ORG", "BRAND", "PRODUCT", "MEDIA"})
             if of:
+                of += [
+                    b for b in _coordinated_left(c, ents) if all(b is not x for x in of) and b.type != "PLACE"
+                ]
                 break
     if not of:
         # "maison mère" parsed as noun + amod: look under the second word
@@ -1626,7 +1638,7 @@ def _ownership(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder
         return None
     lemma = tok.lemma_.lower()
     if lemma in _OWNER_NOUNS or trig.words.lower().startswith(("maison", "société mère", "actionnaire")):
-        return {"owner": [apposed], "owned": of[:1]}
+        return {"owner": [apposed], "owned": of}  # "maison mère de Volvo Cars, de Polestar et de Lotus"
     return {"owner": of[:1], "owned": [apposed]}
 
 

@@ -571,6 +571,13 @@ def _resolve_anaphors(
         chosen = None
         if country:
             chosen = next((b for b in candidates if b.country == country), None)
+            if chosen is None:
+                # "le groupe sud-coréen": the last company of that country named anywhere before
+                earlier = [tok2ent[t.i] for t in doc[: tok.i] if t.i in tok2ent]
+                chosen = next(
+                    (b for b in reversed(earlier) if b.country == country and b.type in {"ORG", "BRAND"}),
+                    None,
+                )
         if chosen is None and lemma in {"marque"}:
             chosen = next((b for b in candidates if b.type in {"BRAND", "ORG"}), None)
         if chosen is None:
