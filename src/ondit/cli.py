@@ -427,6 +427,8 @@ def db_upgrade(db: DbOption = None) -> None:
     before = store.current_revision()
     store.upgrade()
     typer.echo(f"database at schema {store.current_revision()} (was {before or 'empty'})")
+    if before == "0001":
+        typer.echo("run `ondit reprocess` to resolve entities and build the stories of the stored articles")
     store.close()
 
 
