@@ -1223,6 +1223,25 @@ def _postprocess_args(
     doc: Doc,
 ) -> dict[str, list[EntityBuilder] | str] | None:
     tok = trig.token
+    if spec.type == "financials" and tok.lemma_.lower() in {"suppression", "création"}:
+        # "la suppression de 1 600 postes": a workforce figure
+        workers = [
+            q
+            for q in doc._.ondit_quantities or []
+            if q.unit == "employees" and tok.idx < q.start < tok.sent.end_char
+        ]
+        if not workers:
+            return None
+        span = doc.char_span(workers[0].start, workers[0].end, alignment_mode="expand")
+        args["metric"] = (
+            span.root.text.lower() if span is not None and span.root.pos_ == "NOUN" else "employees"
+        )
+        if "agent" not in args:
+            announcer = subject_of(predicate_of(tok), ents)
+            found = entities_in(announcer, ents, ROLE_TYPES["agent"]) if announcer is not None else []
+            if not found:
+                return None
+            args["agent"] = found[:1]
     if spec.type == "financials" and tok.pos_ in {"VERB", "AUX"}:
         workers = [
             q
@@ -1444,6 +1463,20 @@ def _manufacturing(
         out = dict(args)
         out["agent"], out["client"] = maker, client
         return out
+    if "client" not in args and tok.pos_ in {"VERB", "AUX"}:
+        # "fabrique les batteries des citadines de Renault": the client owns what is made
+        for o in (c for c in tok.children if c.dep_ == "obj"):
+            for t in o.subtree:
+                b = ents.entity_at(t)
+                if (
+                    b is not None
+                    and b.type in ROLE_TYPES["client"]
+                    and t.i > o.i
+                    and t.doc[t.i - 1].lower_ in {"de", "du", "d'", "d’", "des"}
+                ):
+                    out = dict(args)
+                    out["client"] = [b]
+                    return out
     return args
 
 
