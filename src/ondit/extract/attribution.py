@@ -32,6 +32,7 @@ class Speaker:
     tokens: tuple[int, ...]  # tokens of the attribution phrase, never claim arguments
     via: Source | None = None  # "deux sources à Reuters": Reuters
     verb: int = -1  # the speech verb, whose complement the speaker's words are
+    incise: bool = False  # the speech verb follows what is said, its subject inverted
 
     def covers(self, trigger: Token) -> bool:
         """Whether the claim at `trigger` is in what this speaker says."""
@@ -42,6 +43,8 @@ class Speaker:
             return False
         if trigger.i in {t.i for t in verb.subtree}:
             return True
+        if self.incise and trigger.i < self.verb:
+            return True  # ", a annoncé lundi l'entreprise": an incise covers what comes before it
         # an incise: "X pourrait s'allier avec Y, affirme le Wall Street Journal"
         ancestors = {a.i for a in trigger.ancestors} | {trigger.i}
         return (
@@ -233,11 +236,15 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
         if governed_by_modal(tok):
             continue
         subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"}]
-        if not subj and _after_comma(tok):
+        incise = _after_comma(tok) and (not subj or subj[0].i > tok.i)
+        if not subj and incise:
             # an incise whose inverted subject the parser took for an object: ", a confirmé le fabricant."
             subj = [
                 c for c in tok.children if c.dep_ == "obj" and c.i > tok.i and c.pos_ in {"NOUN", "PROPN"}
             ]
+        if not subj and incise:
+            inv = _inverted_subject(tok)
+            subj = [inv] if inv is not None else []
         if not subj:
             continue
         s = subj[0]
@@ -270,7 +277,7 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                         sp.tokens,
                         Source(b.name, _media_kind(b)),
                     )
-        speakers.append(Speaker(sp.name, sp.kind, sp.entity, sp.of, sp.tokens, sp.via, tok.i))
+        speakers.append(Speaker(sp.name, sp.kind, sp.entity, sp.of, sp.tokens, sp.via, tok.i, incise))
         cited = _cited_by(tok, s, ents)
         if cited is not None and sp.kind in {"agency", "media"}:
             speakers.append(
@@ -285,6 +292,23 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                 )
             )
     return tokens, speakers
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """The subject after an incise verb, past adverbs and dates: ", a annoncé lundi soir l'entreprise"."""
+    doc = verb.doc
+    spans = [(tx.start, tx.end) for tx in doc._.ondit_timexes or []]
+    j = verb.i + 1
+    while j < verb.sent.end:
+        t = doc[j]
+        in_time = any(s <= t.idx < e for s, e in spans)
+        if t.pos_ in {"NOUN", "PROPN"} and not in_time:
+            # the head of its phrase: "l'agence Reuters" -> agence, "le porte-parole" -> porte-parole
+            return t
+        if not (t.pos_ in {"ADV", "DET", "ADJ", "NUM", "ADP", "PART"} or in_time or t.text in {"-", "'"}):
+            return None
+        j += 1
+    return None
 
 
 def _after_comma(verb: Token) -> bool:
@@ -367,7 +391,8 @@ def chain_for(
                 else "official"
             )
         elif kind == "person":
-            kind = "party" if sp.of in parties else "official"
+            # a named person who is neither analyst nor official speaks for a party (an executive)
+            kind = "party"
         chain.append(Source(sp.name, kind, sp.of))
     # drop repeated links ("d'après Reuters" in an article whose closing line is Reuters)
     out: list[Source] = []

@@ -562,12 +562,15 @@ def _resolve_anaphors(
         s_start = sent_start(tok)
         candidates: list[EntityBuilder] = []
         # earlier in the same sentence, then previous sentences (nearest first), subjects first
-        same = [tok2ent[t.i] for t in doc[s_start : tok.i] if t.i in tok2ent]
-        same = [b for b in same if b.type in {"ORG", "BRAND"}]
-        candidates.extend(reversed(same))
+        same_toks = [
+            t for t in doc[s_start : tok.i] if t.i in tok2ent and tok2ent[t.i].type in {"ORG", "BRAND"}
+        ]
+        # the subject of this sentence first, then earlier subjects, then the other companies named here
+        candidates.extend(tok2ent[t.i] for t in same_toks if t.dep_.startswith("nsubj"))
         idx = sent_starts.index(s_start) if s_start in sent_starts else 0
         for k in range(idx - 1, max(-1, idx - 5), -1):
             candidates.extend(subjects_by_sent[sent_starts[k]])
+        candidates.extend(reversed([tok2ent[t.i] for t in same_toks]))
         chosen = None
         if country:
             chosen = next((b for b in candidates if b.country == country), None)
