@@ -314,6 +314,29 @@ def _subject_on_the_left(tok: Token, ents: DocEntities) -> Token | None:
     return None
 
 
+def _antecedent_of_pronoun(pron: Token, verb: Token, ents: DocEntities) -> Token | None:
+    """ "Renault a annoncé qu'il lancera …": the subject of the clause that embeds the pronoun's,
+    else the company subject of the previous sentence."""
+    cur = verb
+    for _ in range(4):
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+        for c in cur.children:
+            if c.dep_.startswith("nsubj") and c.i != pron.i and ents.entity_at(c) is not None:
+                return c
+    doc = pron.doc
+    starts = sorted(ents.subjects_by_sent)
+    here = sent_start(pron)
+    earlier = [s for s in starts if s < here]
+    for s in reversed(earlier[-2:]):
+        for b in ents.subjects_by_sent[s]:
+            for ms, _me in b.mentions:
+                if ms >= s and doc[ms].dep_.startswith("nsubj"):
+                    return doc[ms]
+    return None
+
+
 def subject_of(tok: Token, ents: DocEntities, depth: int = 0) -> Token | None:
     subs = [c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass", "expl:subj"}]
     if not subs:
@@ -330,6 +353,8 @@ def subject_of(tok: Token, ents: DocEntities, depth: int = 0) -> Token | None:
         sub = subs[0]
         if _is_rel_pronoun(sub):
             return antecedent_of_relative(sub, ents)
+        if sub.pos_ == "PRON" and sub.lower_ in {"il", "elle", "ils", "elles"}:
+            return _antecedent_of_pronoun(sub, tok, ents) or sub
         return sub
     if depth > 5 or tok.head is tok:
         return None
@@ -787,6 +812,21 @@ _WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "diman
 _FUTURE_ENDINGS = ("ra", "ras", "rai", "rons", "rez", "ront")
 
 
+def _verb_is_future(v: Token) -> bool:
+    """The verb itself (with its auxiliaries) is in the future: "annoncera", "va annoncer"."""
+    for t in [v, *(c for c in v.children if c.dep_.startswith("aux"))]:
+        if "Fut" in t.morph.get("Tense", []):
+            return True
+        if (
+            t.pos_ in {"VERB", "AUX"}
+            and t.lower_.endswith(_FUTURE_ENDINGS)
+            and "Cnd" not in t.morph.get("Mood", [])
+        ):
+            return True
+    head = v.head
+    return head.lemma_ == "aller" and v.dep_ == "xcomp" and "Pres" in head.morph.get("Tense", [])
+
+
 def _future_tense(pred: Token) -> bool:
     for t in [pred, *pred.children, *list(pred.ancestors)[:2]]:
         if t.pos_ not in {"VERB", "AUX"}:
@@ -853,9 +893,8 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
         chain.discard(pred.i)  # "a démenti vendredi tout projet de fusion": Friday dates the denial
     completed = any(c.dep_.startswith("aux") and "Inf" in c.morph.get("VerbForm", []) for c in pred.children)
     for a in pred.ancestors:
-        said = not governed_by_modal(a) and not _future_tense(
-            a
-        )  # "pourrait annoncer cette année" is not said yet
+        # "pourrait annoncer cette année" is not said yet
+        said = not governed_by_modal(a) and not _verb_is_future(a)
         if a.lemma_.lower() in _speech_lemmas() and not completed and said:
             # "a démenti mercredi être en discussion": Wednesday dates the denial, not the talks;
             # but "annonçait en janvier avoir signé" dates a signing already done
