@@ -419,7 +419,8 @@ def timeline(story: Mapping[str, Any], details: Mapping[int, Mapping[str, Any]])
             }
         )
     if changes["x"]:
-        traces.append(
+        traces.insert(
+            0,
             {
                 "type": "scatter",
                 "mode": "markers",
@@ -428,13 +429,15 @@ def timeline(story: Mapping[str, Any], details: Mapping[int, Mapping[str, Any]])
                 "y": changes["y"],
                 "text": changes["text"],
                 "hoverinfo": "text",
-                "marker": {"color": "#111", "symbol": "line-ns-open", "size": 22, "line": {"width": 2}},
-            }
+                "marker": {"color": "#444", "symbol": "line-ns-open", "size": 24, "line": {"width": 1.5}},
+            },
         )
     points = sum(len(t["x"]) for t in traces)
     return {
         "traces": traces,
         "rows": [plotly_text(r) for r in reversed(rows)],
+        # on a phone the rows are named by claim number and type only
+        "short": {plotly_text(r): plotly_text(r.split(" · ")[0]) for r in rows},
         "height": max(220, 34 * len(rows) + 110),
         "points": points,
         "reports": points - len(changes["x"]),
@@ -468,8 +471,8 @@ def counterpart_graph(store: Store, story: Mapping[str, Any], size: int = 360) -
                 "id": found[0]["id"] if len(found) == 1 else None,
                 "x": round(x, 1),
                 "y": round(y, 1),
-                "lx": round((cx + x) / 2, 1),
-                "ly": round((cy + y) / 2, 1),
+                "lx": round(cx + 0.62 * (x - cx), 1),
+                "ly": round(cy + 0.62 * (y - cy) - 6, 1),
                 "label": e["name"] if len(e["name"]) <= 22 else e["name"][:21] + "…",
                 "anchor": "middle",
             }

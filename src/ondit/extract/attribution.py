@@ -255,8 +255,8 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             if ante is None:
                 continue
             s = ante
-        if s.pos_ == "PRON":
-            continue
+        if s.pos_ == "PRON" and ents.entity_at(s) is None:
+            continue  # a pronoun, not a name the tagger took for one ("Deezer" tagged PRON)
         has_complement = any(c.dep_ in {"ccomp", "xcomp", "obj", "parataxis"} for c in tok.children)
         inverted = s.i > tok.i  # "affirme le Wall Street Journal", "rapportent deux sources"
         if not (has_complement or inverted or tok.dep_ in {"parataxis", "ROOT"}):

@@ -489,9 +489,15 @@ def noun_phrase(tok: Token) -> str:
     """The shortest noun phrase the text uses for tok: determiners, adjectives, a short "de N"."""
     idx = {tok.i}
     for c in tok.children:
+        if c.i == tok.i + 1 and c.dep_ in {"amod", "acl"} and "Part" in c.morph.get("VerbForm", []):
+            idx.add(c.i)  # "des lunettes connectées": the participle, not what the parser hung on it
+            continue
+        if c.i == tok.i - 1 and c.dep_ == "case" and c.lower_ in {"des", "les"}:
+            idx.add(c.i)  # "des" mis-tagged as a preposition
+            continue
         if (c.dep_ in _PHRASE_KEEP and c.dep_ != "advmod") or c.dep_ == "det":
-            if c.dep_ == "amod" and c.pos_ == "VERB":
-                continue
+            if c.dep_ == "amod" and c.pos_ == "VERB" and any(True for _ in c.children):
+                continue  # a participle with its own complements
             idx.update(t.i for t in c.subtree if abs(t.i - tok.i) < 6 and t.dep_ != "punct")
         elif c.dep_ == "nmod" and _case_words(c) in {"de"} and c.i > tok.i:
             sub = [

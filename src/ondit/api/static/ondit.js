@@ -8,6 +8,11 @@
   }
   var chart = JSON.parse(data.textContent);
   var narrow = window.innerWidth < 600;
+  if (narrow) {
+    var shorter = function (label) { return chart.short[label] || label; };
+    chart.rows = chart.rows.map(shorter);
+    chart.traces.forEach(function (t) { t.y = t.y.map(shorter); });
+  }
   var layout = {
     height: chart.height,
     margin: { l: 8, r: 8, t: 8, b: 36 },
