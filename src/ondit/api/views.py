@@ -471,8 +471,8 @@ def counterpart_graph(store: Store, story: Mapping[str, Any], size: int = 360) -
                 "id": found[0]["id"] if len(found) == 1 else None,
                 "x": round(x, 1),
                 "y": round(y, 1),
-                "lx": round(cx + 0.62 * (x - cx), 1),
-                "ly": round(cy + 0.62 * (y - cy) - 6, 1),
+                "lx": round(cx + 0.55 * (x - cx), 1),
+                "ly": round(cy + 0.55 * (y - cy) + 3, 1),
                 "label": e["name"] if len(e["name"]) <= 22 else e["name"][:21] + "…",
                 "anchor": "middle",
             }
