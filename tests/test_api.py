@@ -385,6 +385,10 @@ def test_report_is_one_self_contained_file(store_url: str, tmp_path: Path) -> No
     assert 'href="#claim-' in page and 'href="/claims/' not in page
     with pytest.raises(EntityNotFound):
         report("Nobody Inc", tmp_path / "x.html", store_url, None)
+    with pytest.raises(EntityNotFound):
+        report(" ", tmp_path / "x.html", store_url, None)
+    with pytest.raises(EntityNotFound):
+        report("Baidu", tmp_path / "x.html", store_url, 999_999)
     with pytest.raises(AmbiguousEntity):
         report("La Poste", tmp_path / "x.html", store_url, None)
     with open_store(store_url) as store:

@@ -73,6 +73,10 @@ def render_report(store: Store, entity_id: int, as_of: dt.date | None = None) ->
 
 def report(name: str, html: Path, db: str | None, entity_id: int | None) -> None:
     """Write the page of the entity NAME (or `entity_id`) to `html` as one self-contained file."""
+    from ondit.store.store import EntityNotFound
+
+    if entity_id is None and not name.strip():
+        raise EntityNotFound("give an entity's name or its id")
     store = open_store(db)
     try:
         entity = store.entity(None if entity_id is not None else name, entity_id)
