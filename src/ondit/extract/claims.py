@@ -689,6 +689,10 @@ def fill_roles(
 
 def _unit_phrase(noun: Token) -> str:
     """ "766 avions commerciaux" -> "avions commerciaux": the counted thing without its number."""
+    if noun.lemma_.lower() in {"million", "milliard", "millier", "mille"}:
+        counted = [c for c in noun.children if c.dep_ == "nmod" and c.pos_ == "NOUN"]
+        if counted:
+            noun = counted[0]  # "300 millions de smartphones Redmi Note" -> smartphones Redmi Note
     keep = [noun, *(c for c in noun.children if c.dep_ in {"amod"} and c.i > noun.i)]
     for c in noun.children:
         if c.dep_ == "nmod" and c.i > noun.i and len(list(c.subtree)) <= 3:
@@ -734,7 +738,25 @@ def _phrase_for(role: str, tok: Token, ents: DocEntities) -> str | None:
             return None
         if any(tx.start <= tok.idx < tx.end for tx in tok.doc._.ondit_timexes or []):
             return None
-        return noun_phrase(tok) if tok.pos_ in {"NOUN", "PROPN"} else None
+        if tok.pos_ not in {"NOUN", "PROPN"}:
+            return None
+        # "la gamme Redmi Note 13": the product the phrase names
+        for t in tok.subtree:
+            nb = ents.entity_at(t)
+            if nb is not None and nb.type == "PRODUCT" and abs(t.i - tok.i) <= 4:
+                return nb.name
+        # "ces processeurs", "les nouveaux modèles": the product named last before
+        dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
+        if dets & {"ces", "ce", "cet", "cette"} or any(c.lemma_ == "nouveau" for c in tok.children):
+            earlier = [
+                nb
+                for t in tok.doc[: tok.i]
+                for nb in [ents.entity_at(t)]
+                if nb is not None and nb.type == "PRODUCT"
+            ]
+            if earlier:
+                return earlier[-1].name
+        return noun_phrase(tok)
     if role == "event":
         return noun_phrase(tok)
     if tok.pos_ not in {"NOUN", "PROPN"}:
@@ -1335,6 +1357,15 @@ def _postprocess_args(
         }
         if tok.lemma_.lower() in need_money and not _money_near(tok):
             return None
+    if spec.type == "talks" and "topic" not in args:
+        deal_nouns = set().union(
+            *(type_specs()[t].nouns for t in ("partnership", "merger", "acquisition", "investment"))
+        )
+        deal_nouns |= {"commande", "contrat", "coentreprise", "co-entreprise"}
+        for t in tok.sent:
+            if t.i > tok.i and t.pos_ == "NOUN" and t.lemma_.lower() in deal_nouns and not _time_or_amount(t):
+                args["topic"] = noun_phrase(t)
+                break
     if spec.type == "market_entry":
         if "sector" not in args:
             if trig.via_phrase or any(
