@@ -174,6 +174,11 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
             b = ents.entity_at(tok.doc[i])
             if i > tok.i and b is not None and b.type in {"ORG", "BRAND", "MEDIA", "PER"}:
                 return _speaker_for_entity(b, toks)
+    if head_entity is None and (lemma in lex["media_work_heads"] or lemma in _media_nouns()):
+        # "selon des informations de La Lettre", "selon le média chinois LatePost": a media we do not know
+        name = _capitalised_name(tok, toks)
+        if name:
+            return Speaker(name, "media", None, None, toks)
     if head_entity is None and (lemma in lex["official_heads"] or lemma in lex["official_titles"]):
         per = next((b for b in named if b.type == "PER"), None)
         if per is not None:
@@ -184,6 +189,28 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
     if head_entity is not None:
         return _speaker_for_entity(head_entity, toks)
     return None
+
+
+@cache
+def _media_nouns() -> frozenset[str]:
+    return frozenset(lexicons.load("entities_fr")["media_nouns"])
+
+
+def _capitalised_name(head: Token, toks: tuple[int, ...]) -> str | None:
+    """The capitalised words after a media noun: "le média chinois LatePost" -> LatePost."""
+    doc = head.doc
+    words: list[Token] = []
+    for i in sorted(toks):
+        if i <= head.i:
+            continue
+        t = doc[i]
+        if t.text[:1].isupper() or (words and t.lower_ in {"de", "du", "des", "&"}):
+            words.append(t)
+        elif words:
+            break
+    while words and not words[-1].text[:1].isupper():
+        words.pop()
+    return doc[words[0].i : words[-1].i + 1].text if words else None
 
 
 def _speaker_for_entity(b: EntityBuilder, toks: tuple[int, ...]) -> Speaker:

@@ -111,7 +111,12 @@ def chain(trigger: Token) -> list[Token]:
             any(c.dep_.startswith("nsubj") for c in cur.children) or "Fin" in cur.morph.get("VerbForm", [])
         ):
             break
-        if cur.dep_ == "acl:relcl" or (cur.dep_ == "acl" and "Part" in cur.morph.get("VerbForm", [])):
+        participle = "Part" in cur.morph.get("VerbForm", []) and not any(
+            c.dep_.startswith("aux") for c in cur.children
+        )
+        if cur.dep_ == "acl:relcl" or (
+            participle and cur.dep_ in {"acl", "advcl", "appos", "amod", "conj", "dep"} and cur.pos_ == "VERB"
+        ):
             break  # relative clauses and participles are background: "X, qui possède 49 % de Y, a démenti …"
         cur = cur.head
         out.append(cur)
@@ -224,13 +229,15 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
 
     # probable: conditional of reported speech, devoir, hedges, "selon"
     for t in toks:
+        if _tense_agreement(t):
+            continue  # "a annoncé qu'il investirait": the conditional of reported speech after a past tense
         if is_conditional(t):
             return Certainty("probable", _with_aux(t) if t.pos_ != "AUX" else t.text)
         for c in t.children:
             if c.dep_ in {"aux", "aux:tense", "cop", "aux:pass"} and is_conditional(c):
                 return Certainty("probable", c.text)
-        if t.lemma_.lower() == "devoir" and t.pos_ in {"VERB", "AUX"}:
-            return Certainty("probable", t.text)
+        if t.lemma_.lower() == "devoir" and t.pos_ in {"VERB", "AUX"} and is_conditional(t):
+            return Certainty("probable", t.text)  # "devrait"; "doit présenter" is scheduled, certain
     for word in ("probablement", "vraisemblablement", "sans doute", "apparemment"):
         if word in low_sent:
             return Certainty("probable", word)
@@ -260,6 +267,15 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
     if cue_verb is None:
         cue_verb = next((t for t in toks if t.pos_ in {"VERB", "AUX"}), trigger)
     return Certainty("certain", _with_aux(cue_verb))
+
+
+def _tense_agreement(t: Token) -> bool:
+    """A conditional in the complement of a past speech verb: "X a annoncé qu'il investirait"."""
+    if not is_conditional(t) or t.dep_ != "ccomp":
+        return False
+    head = t.head
+    past = "Past" in head.morph.get("Tense", []) or "Imp" in head.morph.get("Tense", [])
+    return head.lemma_.lower() in set(_lex()["assertive_verbs"]) and past and not is_conditional(head)
 
 
 def _source_cue(sent: Span, sp: Speaker) -> str:

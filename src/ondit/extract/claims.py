@@ -1090,6 +1090,7 @@ def find_claims(doc: Doc) -> list[Claim]:
                 own = []
                 if cert.value != "denied":
                     cert = Certainty("certain", trig.words)
+            cert = _hedged_by_context(trig.token, spec, cert, talks_heads)
             if cert.value in {"denied", "uncommitted"} and not own:
                 own = _party_speaking(sent, cert, args, ents)
             taken_triggers.add(trig.token.i)
@@ -1136,6 +1137,22 @@ def find_claims(doc: Doc) -> list[Claim]:
             seen.add(key)
             claims.append(claim)
     return claims
+
+
+_TARGET_VERBS = {"prévoir", "viser", "tabler", "espérer", "ambitionner", "anticiper", "compter", "attendre"}
+
+
+def _hedged_by_context(trig: Token, spec: TypeSpec, cert: Certainty, talks_heads: set[int]) -> Certainty:
+    """A deal pursued in talks is not done yet; a sales or profit figure aimed at is a target."""
+    if cert.value != "certain":
+        return cert
+    if spec.type in {"acquisition", "merger", "partnership", "investment"} and _topic_of(trig, talks_heads):
+        return Certainty("probable", cert.cue)  # "en négociations exclusives … pour lui racheter"
+    if spec.type in {"sales", "financials"}:
+        for a in [trig, *list(trig.ancestors)[:3]]:
+            if a.lemma_.lower() in _TARGET_VERBS:
+                return Certainty("probable", a.text)  # "prévoit de livrer 820 appareils cette année"
+    return cert
 
 
 def _topic_of(tok: Token, talks_heads: set[int]) -> bool:
