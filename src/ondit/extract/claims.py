@@ -499,7 +499,7 @@ def noun_phrase(tok: Token) -> str:
             if c.dep_ == "amod" and c.pos_ == "VERB" and any(True for _ in c.children):
                 continue  # a participle with its own complements
             idx.update(t.i for t in c.subtree if abs(t.i - tok.i) < 6 and t.dep_ != "punct")
-        elif c.dep_ == "nmod" and _case_words(c) in {"de"} and c.i > tok.i:
+        elif c.dep_ == "nmod" and _case_words(c) in {"de"} and c.i > tok.i and not _time_or_amount(c):
             sub = [
                 c,
                 *(t for t in c.children if t.dep_ in {"det", "amod", "case", "fixed", "flat", "compound"}),
@@ -905,6 +905,55 @@ def _speech_lemmas() -> frozenset[str]:
     return frozenset(lex["assertive_verbs"]) | frozenset(lex["denial_verbs"]) | {"démentir", "nier"}
 
 
+_DAY_WORDS = (
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "aujourd'hui",
+    "hier",
+    "demain",
+)
+_MONTH_WORDS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "mois",
+)
+
+
+def _precision_of_words(text: str) -> str | None:
+    """The precision an unresolved expression names: "jeudi" is a day even when no date can be given."""
+    low = text.lower()
+    if re.search(r"\d{1,2}\s*h(?:\s*\d{2})?\b|\d{1,2}:\d{2}", low):
+        return "minute"
+    if any(w in low for w in _DAY_WORDS) or re.search(r"\ble \d{1,2}(?:er)?\b", low):
+        return "day"
+    if "semaine" in low:
+        return "week"
+    if any(w in low for w in _MONTH_WORDS):
+        return "month"
+    if "trimestre" in low:
+        return "quarter"
+    if "semestre" in low:
+        return "half"
+    if re.search(r"\b(?:an|année)\b", low):
+        return "year"
+    return None
+
+
 def _usable(tx: Timex) -> bool:
     if tx.type in {"DURATION", "SET"}:
         return False
@@ -957,10 +1006,20 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
     cands = [tx for tx in cands if in_clause(tx)]
     if not cands:
         return None
+    if (
+        trig.pos_ == "NOUN"
+        and predicate_of(trig) is not trig
+        and any(tx.precision in {"day", "minute"} for tx in cands)
+    ):
+        # "publiera ses résultats du troisième trimestre le 25 octobre": an event is dated by its day
+        day_first = [tx for tx in cands if tx.precision in {"day", "minute"}]
+        heads = [_timex_token(trig.doc, tx) for tx in day_first]
+        if any(h is not None and h.head.i == predicate_of(trig).i for h in heads):
+            cands = day_first
     tx = _weekday_by_tense(min(cands, key=score), pred, dct)
     return TimeRef(
         tx.spec_value(),
-        tx.precision if tx.spec_value() else None,
+        tx.precision if tx.spec_value() else _precision_of_words(tx.text),
         tx.approximate,
         _role_for(tx, pred, dct),
         tx.text,
