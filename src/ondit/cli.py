@@ -432,6 +432,45 @@ def db_upgrade(db: DbOption = None) -> None:
     store.close()
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="ONDIT_TOKEN",
+            help="Bearer token for POST /api/articles; without one the server is read-only.",
+        ),
+    ] = None,
+) -> None:
+    """Serve the web UI and the JSON API (schema at /openapi.json) over the store."""
+    from ondit.api.command import serve as run_server
+
+    run_server(db, host, port, token)
+
+
+@app.command()
+def report(
+    name: Annotated[str | None, typer.Argument(help="A company, brand or person.")] = None,
+    html: Annotated[Path, typer.Option("--html", help="The HTML file to write.")] = Path("report.html"),
+    id: Annotated[
+        int | None, typer.Option("--id", help="The entity's id, when the name fits several.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write an entity's page as one self-contained HTML file (no server needed, works offline)."""
+    from ondit.api.command import report as write_report
+
+    store = _store(db)
+    entity = _entity_or_exit(store, name, id)
+    store.close()
+    write_report(entity["name"], html, db, entity["id"])
+    typer.echo(f"wrote {html}")
+
+
 @app.command("eval")
 def eval_command(
     gold: Annotated[Path, typer.Argument(help="Gold JSON Lines in the SPEC.md format (gold/fr/dev.jsonl).")],
