@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Precision = Literal["year", "half", "quarter", "month", "week", "day", "minute"]
 PRECISIONS: tuple[str, ...] = ("year", "half", "quarter", "month", "week", "day", "minute")
 
-ENTITY_TYPES = ("ORG", "PER", "BRAND", "PRODUCT", "PLACE", "SECTOR", "MEDIA")
+EntityTypeName = Literal["ORG", "PER", "BRAND", "PRODUCT", "PLACE", "SECTOR", "MEDIA"]
+ENTITY_TYPES: tuple[str, ...] = get_args(EntityTypeName)
 CERTAINTIES = ("certain", "probable", "possible", "doubtful", "denied", "uncommitted")
 SOURCE_KINDS = ("outlet", "agency", "media", "party", "official", "analyst", "anonymous")
-CLAIM_TYPES = (
+ClaimTypeName = Literal[
     "talks",
     "partnership",
     "merger",
@@ -33,7 +34,8 @@ CLAIM_TYPES = (
     "ownership",
     "appointment",
     "announcement",
-)
+]
+CLAIM_TYPES: tuple[str, ...] = get_args(ClaimTypeName)
 
 _PUB_RE = re.compile(
     r"^\s*(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2})"

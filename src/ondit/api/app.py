@@ -38,7 +38,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ondit import __version__
 from ondit.api import schemas, views
 from ondit.errors import InputError
-from ondit.model import Article, ArticleExtraction, BadDateError, PubDate
+from ondit.model import Article, ArticleExtraction, BadDateError, ClaimTypeName, EntityTypeName, PubDate
 from ondit.store import Store, open_store
 
 log = logging.getLogger("ondit.api")
@@ -47,27 +47,9 @@ DEFAULT_MAX_BODY = 1_000_000  # bytes: a long article is ~100 kB
 MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer name nothing (and PostgreSQL's integer stops there)
 STATIC = Path(__file__).parent / "static"
 
-ClaimTypeName = Literal[
-    "talks",
-    "partnership",
-    "merger",
-    "acquisition",
-    "investment",
-    "market_entry",
-    "product_launch",
-    "manufacturing",
-    "facility",
-    "sales",
-    "financials",
-    "listing",
-    "ownership",
-    "appointment",
-    "announcement",
-]
 StateName = Literal[
     "rumoured", "reported", "confirmed", "denied", "disputed", "abandoned", "lapsed", "unstated"
 ]
-EntityTypeName = Literal["ORG", "PER", "BRAND", "PRODUCT", "PLACE", "SECTOR", "MEDIA"]
 IdPath = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 ArticleIdPath = Annotated[str, PathParam(max_length=200)]
 SourceColumn = Literal["source", "kind", "claims", "right", "wrong", "open", "reliability"]
