@@ -337,8 +337,15 @@ def _antecedent_of_pronoun(pron: Token, verb: Token, ents: DocEntities) -> Token
     return None
 
 
+def _is_attribution(tok: Token) -> bool:
+    """ "Selon l'agence Reuters" taken for a subject by the parser."""
+    return any(c.dep_ in {"case", "fixed"} and c.lower_ in {"selon", "après"} for c in tok.children)
+
+
 def subject_of(tok: Token, ents: DocEntities, depth: int = 0) -> Token | None:
-    subs = [c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass", "expl:subj"}]
+    subs = [
+        c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass", "expl:subj"} and not _is_attribution(c)
+    ]
     if not subs:
         left = _subject_on_the_left(tok, ents)
         if left is not None:
@@ -1150,6 +1157,13 @@ def find_claims(doc: Doc) -> list[Claim]:
                 if cert.value != "denied":
                     cert = Certainty("certain", trig.words)
             cert = _hedged_by_context(trig.token, spec, cert, talks_heads)
+            silent = _silent_party(sent, args, ents) if cert.value in {"certain", "probable"} else None
+            if silent is not None:
+                # "Interrogé sur ses discussions avec Publicis, Havas n'a pas souhaité commenter"
+                cert, own = (
+                    Certainty("uncommitted", silent[1]),
+                    [Speaker(silent[0].name, "org", silent[0], None, ())],
+                )
             if cert.value in {"denied", "uncommitted"} and not own:
                 own = _party_speaking(sent, cert, args, ents)
             taken_triggers.add(trig.token.i)
@@ -1327,6 +1341,23 @@ def _plural_parties(
             out["agent"], out["partner"] = last_pair[:1], last_pair[1:]
             return out
     return args
+
+
+def _silent_party(
+    sent: Span, args: dict[str, list[EntityBuilder] | str], ents: DocEntities
+) -> tuple[EntityBuilder, str] | None:
+    """The party of this claim who, in this very sentence, declines to comment."""
+    cue = no_comment_cue(sent)
+    if cue is None:
+        return None
+    subj = subject_of(sent.root, ents)
+    if subj is None:
+        return None
+    parties = [b for v in args.values() if isinstance(v, list) for b in v]
+    for b in entities_in(subj, ents, {"ORG", "BRAND", "PER", "MEDIA"}):
+        if any(b is p for p in parties):
+            return b, cue
+    return None
 
 
 def _party_speaking(
@@ -1520,6 +1551,9 @@ def _postprocess_args(
         args = fixed
     if spec.type == "acquisition" and tok.pos_ in {"NOUN", "PROPN"} and "agent" not in args:
         return None
+    target = args.get("target")
+    if spec.type == "acquisition" and isinstance(target, str) and _talks_noun(target):
+        return None  # "ont repris leurs discussions": talks resumed, nothing bought
     if spec.type == "announcement":
         args["event"] = noun_phrase(tok) if not trig.via_phrase else _phrase_with_det(tok, trig.words)
         if "agent" not in args:
@@ -1671,6 +1705,11 @@ def _money_near(tok: Token) -> bool:
     subtree = list(tok.subtree)
     lo, hi = subtree[0].idx, subtree[-1].idx + len(subtree[-1])
     return any(q.unit in _CURRENCIES and lo <= q.start < hi for q in (tok.doc._.ondit_quantities or []))
+
+
+def _talks_noun(phrase: str) -> bool:
+    words = phrase.lower().replace("'", "' ").split()
+    return any(w in type_specs()["talks"].nouns for w in words[-2:])
 
 
 def _phrase_with_det(tok: Token, words: str) -> str:
