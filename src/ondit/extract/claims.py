@@ -1008,6 +1008,9 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
             return False
         if tok.head.i in chain or tok.i in subtree:
             return True
+        before = trig.doc.text[max(sent.start_char, tx.start - 14) : tx.start].lower()
+        if any(w in before for w in ("à compter d", "à partir d", "avec effet")):
+            return True  # "la nomination de X, à compter du 1er avril": an effective date, not the speech's
         return clause_verb(tok).i in chain
 
     cands = [tx for tx in cands if in_clause(tx)]
