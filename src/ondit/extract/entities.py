@@ -519,6 +519,17 @@ def _subjects(doc: Doc, tok2ent: dict[int, EntityBuilder]) -> dict[int, list[Ent
     return out
 
 
+def _name_closes_phrase(doc: Doc, tok: Token, tok2ent: dict[int, EntityBuilder]) -> bool:
+    for j in range(tok.i + 1, min(tok.i + 7, len(doc))):
+        t = doc[j]
+        if t.is_punct or t.pos_ in {"VERB", "AUX"}:
+            return False
+        b = tok2ent.get(j)
+        if b is not None and b.type in {"ORG", "BRAND", "MEDIA"}:
+            return doc[j - 1].lower_ not in {"de", "du", "d'", "d’", "des"}
+    return False
+
+
 def _resolve_anaphors(
     doc: Doc,
     tok2ent: dict[int, EntityBuilder],
@@ -552,9 +563,31 @@ def _resolve_anaphors(
             continue
         if any(c.dep_ in {"appos", "flat:name"} and c.i in tok2ent for c in tok.children):
             continue
+        if _name_closes_phrase(doc, tok, tok2ent):
+            continue  # "le fabricant de batteries Verkor"
         # "le groupe de X" names X, it does not refer back
-        if any(c.dep_ == "nmod" and c.i in tok2ent and c.i > tok.i for c in tok.children):
+        if any(
+            c.dep_ == "nmod" and c.i in tok2ent and c.i > tok.i and tok2ent[c.i].type != "SECTOR"
+            for c in tok.children
+        ):
             continue
+        # "Avatr, le constructeur de voitures électriques": an apposition names what it describes
+        first = min([tok.i, *(c.i for c in tok.children if c.i < tok.i)])
+        if first >= 2 and doc[first - 1].text == "," and first - 2 in tok2ent:
+            before = tok2ent[first - 2]
+            name_start = min(
+                t for t, b in tok2ent.items() if b is before and t <= first - 2 and t > first - 8
+            )
+            head_of_name = doc[first - 2]
+            if (
+                before.type in {"ORG", "BRAND"}
+                and sent_start(head_of_name) == sent_start(tok)
+                # the topic ("Avatr, le constructeur …"), not a complement ("passé par Google,")
+                and not any(c.dep_ == "case" for t in doc[name_start : first - 1] for c in t.children)
+                and (name_start == sent_start(tok) or head_of_name.dep_.startswith("nsubj"))
+            ):
+                out[tok.i] = before
+                continue
         country = ""
         for c in tok.children:
             if c.dep_ == "amod" and c.lower_ in nationality:
