@@ -392,7 +392,7 @@ def _company_nouns() -> frozenset[str]:
         | frozenset(data["brand_nouns"])
         | frozenset(data["media_nouns"])
         | frozenset(w for words in data["nationality"].values() for w in words)
-        | {"maison", "maisons", "holding", "fonds", "famille", "banque", "assureur"}
+        | {"maison", "maisons", "holding", "fonds", "famille", "banque", "assureur", "filiale", "filiales"}
     )
 
 
@@ -1369,7 +1369,8 @@ def _postprocess_args(
         ):
             args["object"] = noun_phrase(tok)  # "des accords de distribution"
     if spec.type == "ownership":
-        fixed = _ownership(trig, ents)
+        fixed = _ownership(trig, ents) or _ownership_surface(trig, ents)
+        fixed = _owned_listed_after(trig, ents, fixed)
         if fixed is None:
             return None
         args = fixed
@@ -1688,6 +1689,230 @@ def _ownership(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder
     if lemma in _OWNER_NOUNS or trig.words.lower().startswith(("maison", "société mère", "actionnaire")):
         return {"owner": [apposed], "owned": of}  # "maison mère de Volvo Cars, de Polestar et de Lotus"
     return {"owner": of[:1], "owned": [apposed]}
+
+
+_OWNER_SIDE = {"propriétaire", "actionnaire", "mère", "maison-mère", "holding"}
+_OWNED_SIDE = {
+    "filiale",
+    "branche",
+    "division",
+    "marque",
+    "unité",
+    "sous-marque",
+    "maison",
+    "maisons",
+    "marques",
+    "filiales",
+}
+_PARTY_TYPES = {"ORG", "BRAND", "MEDIA"}
+
+
+def _name_of_phrase(
+    doc: Doc, start: int, ents: DocEntities, limit: int = 8
+) -> tuple[EntityBuilder | None, int]:
+    """The company a noun phrase ends on, reading right from `start`: "du suédois Volvo Group",
+    "de la banque en ligne Fortuneo", "du groupe chinois Envision"; stops at a verb, a clause or a comma."""
+    j = start
+    end = min(len(doc), start + limit)
+    while j < end:
+        t = doc[j]
+        b = ents.entity_at(t)
+        if b is not None and b.type in _PARTY_TYPES:
+            k = j
+            while k + 1 < len(doc) and ents.entity_at(doc[k + 1]) is b:
+                k += 1
+            return b, k + 1
+        if b is not None and b.type not in {"SECTOR"}:
+            return None, j
+        if t.is_punct or t.pos_ in {"VERB", "AUX", "PRON", "SCONJ", "CCONJ"}:
+            return None, j
+        j += 1
+    return None, j
+
+
+def _ownership_surface(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder] | str] | None:
+    """Ownership written as an apposition, read on the surface when the parse is off:
+    "X, filiale du suédois Y", "X, propriétaire de la banque en ligne Y", "Le premier actionnaire
+    de Y, X, …", "Propriétaire des maisons A, B et C, X …", "X, sa filiale" (the possessor owns)."""
+    tok = trig.token
+    doc = tok.doc
+    first_word = trig.words.split()[0].lower() if trig.words else tok.lower_
+    owner_side = tok.lemma_.lower() in _OWNER_SIDE or (
+        first_word in {"maison", "société"} and "mère" in trig.words
+    )
+    if not owner_side and tok.lemma_.lower() not in _OWNED_SIDE and tok.lower_ not in _OWNED_SIDE:
+        return None
+    s0 = sent_start(tok)
+    after = trig.window[1] if trig.window[1] > tok.i else tok.i + 1
+    if not owner_side and any("Yes" in c.morph.get("Poss", []) for c in tok.children if c.dep_ == "det"):
+        return _possessed(tok, after, ents)
+    # the complement: "de/du/des … Y" right after the noun and its adjectives
+    j = after
+    while j < len(doc) and doc[j].pos_ == "ADJ":
+        j += 1
+    if j >= len(doc) or doc[j].lower_ not in {"de", "du", "d'", "d’", "des"}:
+        return None
+    b, end_np = _name_of_phrase(doc, j + 1, ents)
+    if b is None:
+        return None
+    of: list[EntityBuilder] = [b]
+    # a list of names closed by "et": "des maisons Gucci, Saint Laurent et Bottega Veneta"
+    more: list[EntityBuilder] = []
+    k = end_np
+    while k < len(doc) - 1 and doc[k].text in {",", "et"}:
+        nxt, k2 = _name_of_phrase(doc, k + 1, ents, limit=4)
+        if nxt is None or nxt in of or nxt in more:
+            break
+        more.append(nxt)
+        if doc[k].text == "et":
+            of.extend(more)
+            end_np = k2
+            break
+        k = k2
+    if not of:
+        return None
+    # the apposed party: the name right before ", [det] [adj] noun", or the name after the phrase
+    left = tok.i - 1
+    while left >= s0 and (
+        doc[left].pos_ in {"DET", "ADJ", "NUM"} or doc[left].lower_ in {"premier", "principal"}
+    ):
+        left -= 1
+    apposed: EntityBuilder | None = None
+    if left >= s0 + 1 and doc[left].text == ",":
+        b = ents.entity_at(doc[left - 1])
+        if (
+            b is not None
+            and b.type in _PARTY_TYPES
+            and not any(c.dep_ == "case" for c in doc[left - 1].children)
+        ):
+            apposed = b
+    if apposed is None and (left < s0 or doc[left].is_sent_start):
+        # the phrase opens the sentence: "Le premier actionnaire de Y, X, …" / "Propriétaire de A, X …"
+        if end_np < len(doc) and doc[end_np].text == ",":
+            b2, _ = _name_of_phrase(doc, end_np + 1, ents, limit=3)
+            apposed = b2
+    if apposed is None and any(c.dep_ == "cop" for c in tok.children):
+        # "Renault est actionnaire de Nissan", "X reste la maison mère de Y"
+        subj = subject_of(tok, ents)
+        found = entities_in(subj, ents, _PARTY_TYPES) if subj is not None else []
+        apposed = found[0] if found else None
+    if apposed is None or any(apposed is x for x in of):
+        return None
+    if owner_side:
+        return {"owner": [apposed], "owned": of}
+    return {"owner": of[:1], "owned": [apposed]}
+
+
+def _possessed(tok: Token, after: int, ents: DocEntities) -> dict[str, list[EntityBuilder] | str] | None:
+    """ "sa filiale italienne, Iliad Italia", "Sa filiale Scania …", "Ampere, sa filiale": the name
+    the noun is given, owned by the clause's subject, or by the previous sentence's subject when the
+    noun phrase is itself the subject."""
+    doc = tok.doc
+    j = after
+    while j < len(doc) and (doc[j].pos_ == "ADJ" or doc[j].text == ","):
+        j += 1
+    named, _ = _name_of_phrase(doc, j, ents, limit=2) if j < len(doc) else (None, j)
+    if named is None:
+        # "Ampere, sa filiale dédiée …": the name the phrase is apposed to
+        left = tok.i - 1
+        while left > 0 and doc[left].pos_ == "DET":
+            left -= 1
+        if doc[left].text == ",":
+            b = ents.entity_at(doc[left - 1])
+            named = b if b is not None and b.type in ROLE_TYPES["owned"] else None
+    if named is None:
+        return None
+    owners: list[EntityBuilder] = []
+    pred = predicate_of(tok)
+    if pred is not tok:
+        subj = subject_of(pred, ents)
+        if subj is not None and subj.i != tok.i and not (subj.left_edge.i <= tok.i <= subj.right_edge.i):
+            owners = [b for b in entities_in(subj, ents, ROLE_TYPES["owner"]) if b is not named]
+    if not owners:
+        owners = [b for b in _previous_subjects(tok, ents) if b is not named][:1]
+    if not owners:
+        return None
+    return {"owner": owners[:1], "owned": [named]}
+
+
+def _previous_subjects(tok: Token, ents: DocEntities) -> list[EntityBuilder]:
+    """The companies that are subjects in the sentence before tok's (nearest first), for "sa", "son"."""
+    doc = tok.doc
+    s0 = sent_start(tok)
+    if s0 == 0:
+        return []
+    prev0 = sent_start(doc[s0 - 1])
+    out: list[EntityBuilder] = []
+    for t in doc[prev0:s0]:
+        b = ents.entity_at(t)
+        if b is not None and b.type in {"ORG", "BRAND"} and t.dep_.startswith("nsubj") and b not in out:
+            out.append(b)
+    return out
+
+
+_OWN_VERBS = {"détenir", "posséder", "contrôler", "chapeauter", "regrouper"}
+_LIST_GLUE = {
+    ",",
+    "et",
+    "de",
+    "du",
+    "d'",
+    "d’",
+    "des",
+    "%",
+    "environ",
+    "près",
+    "quelque",
+    "déjà",
+    "aussi",
+    "également",
+}
+
+
+def _owned_listed_after(
+    trig: Trigger, ents: DocEntities, found: dict[str, list[EntityBuilder] | str] | None
+) -> dict[str, list[EntityBuilder] | str] | None:
+    """ "qui possède déjà RTL, RTL2 et Fun Radio", "qui détient 20 % de Subaru et 5 % de Mazda":
+    the names listed after an active ownership verb, when the parse hangs them elsewhere."""
+    tok = trig.token
+    if tok.pos_ != "VERB" or tok.lemma_.lower() not in _OWN_VERBS or _is_passive(tok):
+        return found
+    if "Part" in tok.morph.get("VerbForm", []) and not any(c.dep_.startswith("aux") for c in tok.children):
+        return found  # "détenu par", "contrôlé par": the owner follows "par"
+    doc = tok.doc
+    listed: list[EntityBuilder] = []
+    j = tok.i + 1
+    closing = False
+    while j < len(doc):
+        t = doc[j]
+        b = ents.entity_at(t)
+        if b is not None and b.type in {"ORG", "BRAND", "PRODUCT", "MEDIA"}:
+            if all(b is not x for x in listed):
+                listed.append(b)
+            if closing:
+                break
+        elif b is not None and b.type not in {"SECTOR"}:
+            break
+        elif t.lower_ == "et":
+            closing = True
+        elif not (t.lower_ in _LIST_GLUE or t.like_num or t.pos_ in {"DET", "NUM", "ADV"}):
+            break
+        j += 1
+    if not listed:
+        return found
+    owner: list[EntityBuilder] = []
+    if found is not None and isinstance(found.get("owner"), list):
+        owner = found["owner"]  # type: ignore[assignment]
+    else:
+        subj = subject_of(tok, ents)
+        owner = entities_in(subj, ents, ROLE_TYPES["owner"]) if subj is not None else []
+    owned = [b for b in listed if all(b is not o for o in owner)]
+    if not owner or not owned:
+        return found
+    before = found.get("owned") if found is not None else None
+    if isinstance(before, list):
+        owned = [*before, *(b for b in owned if all(b is not x for x in before))]
+    return {"owner": owner[:1], "owned": owned}
 
 
 def _last_sector_before(tok: Token, ents: DocEntities) -> str | None:
