@@ -298,6 +298,73 @@ def _subject_on_the_left(tok: Token, ents: DocEntities) -> Token | None:
     return None
 
 
+_CONNECTIVES = {
+    "en", "revanche", "outre", "effet", "ailleurs", "par", "toutefois", "pourtant", "désormais",
+    "aussi", "également", "donc", "ainsi", "déjà", "bien", "finalement", "notamment", "encore",
+}  # fmt: skip
+_CLITICS = {
+    "ne",
+    "n'",
+    "n’",
+    "se",
+    "s'",
+    "s’",
+    "en",
+    "y",
+    "le",
+    "la",
+    "les",
+    "l'",
+    "l’",
+    "lui",
+    "leur",
+    "pas",
+}
+
+
+def _surface_subject(tok: Token, ents: DocEntities) -> EntityBuilder | None:
+    """The company that opens the verb group of a verb trigger, read leftwards on the surface when
+    the parse gives none: "KKR aurait proposé de racheter", "Sony dément en revanche vouloir racheter",
+    "X a par ailleurs pris 10 % de Y"."""
+    if tok.pos_ not in {"VERB", "AUX"}:
+        return None
+    doc = tok.doc
+    s0 = sent_start(tok)
+    j = tok.i - 1
+    finite_seen = 0
+    while j >= s0:
+        t = doc[j]
+        b = ents.entity_at(t)
+        if b is not None:
+            first = j
+            while first > s0 and ents.entity_at(doc[first - 1]) is b:
+                first -= 1
+            if first > s0 and doc[first - 1].lower_ in {"de", "du", "d'", "d’", "des", "par", "à", "au"}:
+                return None  # "la filiale de Huawei a vendu": the subject is the filiale
+            return b if b.type in {"ORG", "BRAND"} else None
+        low = t.lower_
+        if low == "qui" and j - 2 >= s0 and doc[j - 1].text == ",":
+            b = ents.entity_at(doc[j - 2])  # "Mayhoola, qui a racheté Valentino"
+            return b if b is not None and b.type in {"ORG", "BRAND"} else None
+        if (
+            t.pos_ in {"AUX", "ADV"}
+            or low in _CLITICS
+            or low in _CONNECTIVES
+            or low in {"de", "d'", "d’", "à"}
+        ):
+            j -= 1
+            continue
+        if t.pos_ == "VERB":
+            if "Fin" in t.morph.get("VerbForm", []) or t.dep_ == "ROOT":
+                finite_seen += 1
+            if finite_seen > 1:
+                return None
+            j -= 1
+            continue
+        return None
+    return None
+
+
 def _antecedent_of_pronoun(pron: Token, verb: Token, ents: DocEntities) -> Token | None:
     """ "Renault a annoncé qu'il lancera …": the subject of the clause that embeds the pronoun's,
     else the company subject of the previous sentence."""
@@ -598,6 +665,14 @@ def _role_tokens(
         places = [trig, *(trig.doc[i] for i in range(*window) if i != trig.i)]
         if pred is not trig:
             places.append(pred)
+        # "un accord portant sur le développement de …", "un protocole visant à …"
+        places.extend(
+            c
+            for w in [trig, *(trig.doc[i] for i in range(*window))]
+            for c in w.children
+            if c.dep_ in {"acl", "acl:relcl"}
+            and c.lemma_.lower() in {"porter", "viser", "concerner", "consister"}
+        )
         if trig.pos_ in {"VERB", "AUX"}:
             places.extend(
                 c
@@ -661,6 +736,11 @@ def fill_roles(
                     continue
                 if role in PARTY_ROLES:
                     found = [b for b in entities_in(t, ents, ROLE_TYPES[role]) if b.id not in used]
+                    if role == "target" and not found and t.pos_ == "NOUN" and _stake_or_company(t):
+                        # "la marque de streetwear Off-White", "une participation minoritaire dans X"
+                        named, _ = _name_of_phrase(t.doc, t.i + 1, ents, limit=6)
+                        if named is not None and named.type in ROLE_TYPES[role] and named.id not in used:
+                            found = [named]
                     if role == "target" and not found and t.pos_ == "NOUN":
                         if not _time_or_amount(t):
                             args[role] = noun_phrase(t)
@@ -688,6 +768,31 @@ def fill_roles(
             if role in args:
                 break
     return args
+
+
+def _stake_after(tok: Token, ents: DocEntities) -> EntityBuilder | None:
+    """ "a pris 20 % de Northvolt", "est monté à 9 % du capital de X": the company a share is of."""
+    doc = tok.doc
+    end = min(len(doc), tok.i + 8)
+    for j in range(tok.i + 1, end):
+        if doc[j].text == "%" or doc[j].lower_ in {"pourcent", "pour"}:
+            k = j + 1
+            if k < len(doc) and doc[k].lower_ in {"de", "du", "d'", "d’", "des"}:
+                b, _ = _name_of_phrase(doc, k + 1, ents, limit=6)
+                if b is not None and b.type in ROLE_TYPES["target"]:
+                    return b
+            return None
+        if doc[j].is_punct or doc[j].pos_ in {"VERB"}:
+            return None
+    return None
+
+
+_STAKE_NOUNS = {"participation", "part", "parts", "capital", "contrôle", "majorité", "totalité", "reste"}
+
+
+def _stake_or_company(t: Token) -> bool:
+    low = t.lemma_.lower()
+    return low in _STAKE_NOUNS or low in _company_nouns() or t.lower_ in _company_nouns()
 
 
 def _unit_phrase(noun: Token) -> str:
@@ -718,7 +823,15 @@ def _time_or_amount(tok: Token) -> bool:
     return any(s <= tok.idx < e for s, e in spans)
 
 
+_DOCUMENT_NOUNS = {
+    "communiqué", "entretien", "interview", "note", "déclaration", "document", "courrier", "lettre",
+    "message", "prospectus", "conférence", "presse", "journal", "quotidien", "agence", "dépêche",
+}  # fmt: skip
+
+
 def _phrase_for(role: str, tok: Token, ents: DocEntities) -> str | None:
+    if tok.lemma_.lower() in _DOCUMENT_NOUNS:
+        return None  # "a annoncé Toyota dans un communiqué": where it was said, not what
     if _time_or_amount(tok):
         return None
     if role == "sector":
@@ -797,6 +910,9 @@ def pick_quantity(trig: Token, sent: Span, quantities: list[QuantityMatch], typ:
         cands = [q for q in cands if q.unit not in {"%", "EUR", "USD", "CNY", "GBP", "JPY", "CHF"}]
     elif typ == "financials" or typ in {"acquisition", "investment"}:
         cands = [q for q in cands if q.unit not in {"vehicles", "units", "orders", "employees"}]
+    if typ in {"acquisition", "investment"} and any(q.unit not in {"%", None} for q in cands):
+        # "a pris 20 % de X pour 900 millions d'euros": the price is the deal's figure
+        cands = [q for q in cands if q.unit not in {"%", None}]
     if not cands:
         return None
     return min(cands, key=lambda q: abs(q.start - trig.idx))
@@ -937,6 +1053,12 @@ def find_claims(doc: Doc) -> list[Claim]:
             args = _postprocess_args(trig, spec, args, ents, doc)
             if args is None or _self_claim(args, spec):
                 continue
+            if not _complete(args, spec) and "agent" in spec.key and not args.get("agent"):
+                left = _surface_subject(trig.token, ents)
+                if left is not None and all(
+                    left is not b for v in args.values() if isinstance(v, list) for b in v
+                ):
+                    args["agent"] = [left]
             if not _complete(args, spec) and not _fundraising(trig.token, spec, args):
                 inherited = (
                     None
@@ -972,10 +1094,14 @@ def find_claims(doc: Doc) -> list[Claim]:
                 continue
             own = [sp for sp in speakers if sp.covers(trig.token)]
             cert = certainty_of(trig.token, sent, own, _party_names(args))
-            if spec.type == "ownership" and trig.token.pos_ in {"NOUN", "PROPN"}:
+            if (spec.type == "ownership" and trig.token.pos_ in {"NOUN", "PROPN"}) or (
+                spec.type == "partnership" and trig.token.lemma_.lower() in {"partenaire", "partenaires"}
+            ):
                 # "Geely, la maison mère de Volvo": background, in the article's voice, as fact
                 own = []
-                if cert.value != "denied":
+                if cert.value != "denied" or (
+                    spec.type == "partnership" and not any(c.dep_ == "cop" for c in trig.token.children)
+                ):
                     cert = Certainty("certain", trig.words)
             cert = _hedged_by_context(trig.token, spec, cert, talks_heads)
             silent = _silent_party(sent, args, ents) if cert.value in {"certain", "probable"} else None
@@ -1257,6 +1383,14 @@ def _postprocess_args(
         if "agent" not in args:
             return None
     if spec.type == "acquisition" and tok.lemma_.lower() in set(
+        lexicons.load("claims_fr")["acquisition"]["stake_verbs"]
+    ):
+        stake = _stake_after(tok, ents)
+        if stake is None:
+            return None
+        args = dict(args)
+        args["target"] = [stake]
+    if spec.type == "acquisition" and tok.lemma_.lower() in set(
         lexicons.load("claims_fr")["acquisition"]["sell_verbs"]
     ):
         buyers = [
@@ -1368,6 +1502,12 @@ def _postprocess_args(
             c.dep_ == "nmod" and _case_words(c) == "de" and ents.entity_at(c) is None for c in tok.children
         ):
             args["object"] = noun_phrase(tok)  # "des accords de distribution"
+    if spec.type == "partnership" and tok.lemma_.lower() in {"partenaire", "partenaires"}:
+        # "Huawei, partenaire technologique d'Avatr", "X est le partenaire de Y"
+        pair = _apposition_of(tok, tok.i + 1, ents)
+        if pair is None:
+            return None
+        args = {"agent": [pair[0]], "partner": pair[1]}
     if spec.type == "ownership":
         fixed = _ownership(trig, ents) or _ownership_surface(trig, ents)
         fixed = _owned_listed_after(trig, ents, fixed)
@@ -1735,17 +1875,32 @@ def _ownership_surface(trig: Trigger, ents: DocEntities) -> dict[str, list[Entit
     "X, filiale du suédois Y", "X, propriétaire de la banque en ligne Y", "Le premier actionnaire
     de Y, X, …", "Propriétaire des maisons A, B et C, X …", "X, sa filiale" (the possessor owns)."""
     tok = trig.token
-    doc = tok.doc
     first_word = trig.words.split()[0].lower() if trig.words else tok.lower_
     owner_side = tok.lemma_.lower() in _OWNER_SIDE or (
         first_word in {"maison", "société"} and "mère" in trig.words
     )
     if not owner_side and tok.lemma_.lower() not in _OWNED_SIDE and tok.lower_ not in _OWNED_SIDE:
         return None
-    s0 = sent_start(tok)
     after = trig.window[1] if trig.window[1] > tok.i else tok.i + 1
     if not owner_side and any("Yes" in c.morph.get("Poss", []) for c in tok.children if c.dep_ == "det"):
         return _possessed(tok, after, ents)
+    found_pair = _apposition_of(tok, after, ents)
+    if found_pair is None:
+        return None
+    apposed, of = found_pair
+    if owner_side:
+        return {"owner": [apposed], "owned": of}
+    return {"owner": of[:1], "owned": [apposed]}
+
+
+def _apposition_of(
+    tok: Token, after: int, ents: DocEntities
+) -> tuple[EntityBuilder, list[EntityBuilder]] | None:
+    """A relational noun set beside a name, read on the surface: "X, filiale du suédois Y",
+    "Le premier actionnaire de Y, X", "Propriétaire de A, B et C, X …", "X est actionnaire de Y",
+    "Huawei, partenaire technologique d'Avatr". Returns (X, [Y…])."""
+    doc = tok.doc
+    s0 = sent_start(tok)
     # the complement: "de/du/des … Y" right after the noun and its adjectives
     j = after
     while j < len(doc) and doc[j].pos_ == "ADJ":
@@ -1769,8 +1924,6 @@ def _ownership_surface(trig: Trigger, ents: DocEntities) -> dict[str, list[Entit
             end_np = k2
             break
         k = k2
-    if not of:
-        return None
     # the apposed party: the name right before ", [det] [adj] noun", or the name after the phrase
     left = tok.i - 1
     while left >= s0 and (
@@ -1798,9 +1951,7 @@ def _ownership_surface(trig: Trigger, ents: DocEntities) -> dict[str, list[Entit
         apposed = found[0] if found else None
     if apposed is None or any(apposed is x for x in of):
         return None
-    if owner_side:
-        return {"owner": [apposed], "owned": of}
-    return {"owner": of[:1], "owned": [apposed]}
+    return apposed, of
 
 
 def _possessed(tok: Token, after: int, ents: DocEntities) -> dict[str, list[EntityBuilder] | str] | None:
