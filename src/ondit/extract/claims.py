@@ -734,6 +734,8 @@ def fill_roles(
             for t in toks:
                 if t.i in used_sentence_tokens or window[0] <= t.i < window[1]:
                     continue
+                if t.i == trig.i and source != "self":
+                    continue  # "pour un investissement de 4 milliards": the trigger is not its own role
                 if role in PARTY_ROLES:
                     found = [b for b in entities_in(t, ents, ROLE_TYPES[role]) if b.id not in used]
                     if role == "target" and not found and t.pos_ == "NOUN" and _stake_or_company(t):
@@ -742,6 +744,8 @@ def fill_roles(
                         if named is not None and named.type in ROLE_TYPES[role] and named.id not in used:
                             found = [named]
                     if role == "target" and not found and t.pos_ == "NOUN":
+                        if ents.entity_at(t) is not None:
+                            continue  # a place or a sector is where or what, not the target
                         if not _time_or_amount(t):
                             args[role] = noun_phrase(t)
                             break
@@ -1409,22 +1413,57 @@ def _postprocess_args(
         investors: list[EntityBuilder] = []
         for au in tok.sent:
             if au.lower_ == "auprès" and au.i > tok.i:
-                for t in au.subtree:
+                # "auprès de Tencent, d'Alibaba et du fonds HongShan": the names listed after it
+                for t in tok.doc[au.i + 1 : tok.sent.end]:
                     b = ents.entity_at(t)
-                    if b is not None and b.type in ROLE_TYPES["agent"] and all(b is not x for x in investors):
-                        investors.append(b)
+                    if b is not None:
+                        if b.type in ROLE_TYPES["agent"] and all(b is not x for x in investors):
+                            investors.append(b)
+                    elif t.pos_ in {"VERB", "AUX", "PRON", "SCONJ"} or t.text in {".", ";", ":", "(", "«"}:
+                        break
+                break
         if investors:
             raiser = subject_of(holder, ents)
             raised = entities_in(raiser, ents, ROLE_TYPES["target"]) if raiser is not None else []
+            if not raised and raiser is not None:
+                # "La start-up parisienne Dust"
+                near, _ = _name_of_phrase(tok.doc, raiser.i + 1, ents, limit=4)
+                raised = [near] if near is not None and near.type in ROLE_TYPES["target"] else []
             if raised:
                 args = dict(args)
                 args["agent"], args["target"] = investors, raised[:1]
+    if (
+        spec.type == "investment"
+        and tok.pos_ == "NOUN"
+        and "target" not in args
+        and _case_words(tok) == "pour"
+    ):
+        # "construira une usine à X pour un investissement de 4 milliards": the usine is the target
+        objs = [c for c in tok.head.children if c.dep_ == "obj" and c.pos_ == "NOUN"]
+        if tok.head.pos_ == "VERB" and objs:
+            args = dict(args)
+            args["target"] = noun_phrase(objs[0])
     if spec.type == "investment" and tok.pos_ in {"VERB", "AUX"}:
         need_money = {
             _norm_lemma(v) for v in lexicons.load("claims_fr")["investment"].get("verbs_need_money", [])
         }
         if tok.lemma_.lower() in need_money and not _money_near(tok):
             return None
+    if spec.type == "talks" and "partner" not in args and isinstance(args.get("agent"), list):
+        # "discute d'une entrée au capital de Moonshot AI": the company the talks are about
+        agents = args["agent"]
+        for c in tok.children:
+            if c.dep_.startswith("obl") and _case_words(c) in {"de", "d'", "d’", "sur"}:
+                inside = [
+                    b
+                    for t in c.subtree
+                    for b in [ents.entity_at(t)]
+                    if b is not None and b.type in {"ORG", "BRAND"} and all(b is not a for a in agents)
+                ]
+                if inside:
+                    args = dict(args)
+                    args["partner"] = inside[:1]
+                    break
     if spec.type == "talks" and "topic" not in args:
         deal_nouns = set().union(
             *(type_specs()[t].nouns for t in ("partnership", "merger", "acquisition", "investment"))

@@ -590,7 +590,7 @@ def _resolve_anaphors(
                 continue
         country = ""
         for c in tok.children:
-            if c.dep_ == "amod" and c.lower_ in nationality:
+            if (c.dep_ == "amod" or c.pos_ == "ADJ") and c.lower_ in nationality:
                 country = nationality[c.lower_]
         s_start = sent_start(tok)
         candidates: list[EntityBuilder] = []
