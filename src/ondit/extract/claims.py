@@ -1586,6 +1586,12 @@ def _appointment(
     role = out.get("role")
     if isinstance(role, str) and role.split()[-1].lower() in _NOT_ROLES:
         del out["role"]
+    if (
+        tok.pos_ == "VERB"
+        and "person" not in out
+        and tok.lemma_.lower() in {"nommer", "désigner", "promouvoir"}
+    ):
+        out.update(_appointed_on_surface(tok, ents))
     if tok.pos_ == "NOUN":
         people = [b for c in tok.children if c.dep_ == "nmod" for b in entities_in(c, ents, {"PER"})]
         if people:
@@ -1612,6 +1618,52 @@ def _appointment(
     return out
 
 
+def _appointed_on_surface(tok: Token, ents: DocEntities) -> dict[str, list[EntityBuilder] | str]:
+    """ "a nommé jeudi, avec effet immédiat, Camille Duret directrice générale de Fendi",
+    "a nommé X, ancien patron de Y, au poste de directeur général": person, role and org read
+    left to right after the verb when the parse scatters them."""
+    doc = tok.doc
+    end = tok.sent.end
+    out: dict[str, list[EntityBuilder] | str] = {}
+    j = tok.i + 1
+    person = None
+    while j < min(end, tok.i + 14):
+        b = ents.entity_at(doc[j])
+        if b is not None and b.type == "PER":
+            person = b
+            break
+        if doc[j].pos_ in {"VERB", "AUX"}:
+            return out
+        j += 1
+    if person is None:
+        return out
+    out["person"] = [person]
+    while j < end and ents.entity_at(doc[j]) is person:
+        j += 1
+    if j < end and doc[j].text == ",":
+        k = j + 1  # skip an apposition: ", ancien patron de Burberry,"
+        while k < min(end, j + 12) and doc[k].text != ",":
+            k += 1
+        j = k + 1 if k < end and doc[k].text == "," else j
+    words = [t.lower_ for t in doc[j : j + 4]]
+    if words[:3] == ["au", "poste", "de"] or words[:3] == ["au", "poste", "d'"]:
+        j += 3
+    start = j
+    while (
+        j < end
+        and (doc[j].pos_ in {"NOUN", "ADJ"} or doc[j].lower_ in {"-"})
+        and ents.entity_at(doc[j]) is None
+    ):
+        j += 1
+    if j > start:
+        out["role"] = doc[start:j].text
+        if j < end and doc[j].lower_ in {"de", "du", "d'", "d’"}:
+            org, _ = _name_of_phrase(doc, j + 1, ents, limit=3)
+            if org is not None and org.type in ROLE_TYPES["org"]:
+                out["org"] = [org]
+    return out
+
+
 def _role_phrase(tok: Token) -> str:
     """ "directeur général" in "nommé directeur général de Renault"."""
     keep = [tok] + [
@@ -1628,6 +1680,66 @@ def _manufacturing(
     tok: Token, args: dict[str, list[EntityBuilder] | str], ents: DocEntities
 ) -> dict[str, list[EntityBuilder] | str] | None:
     """Who makes for whom. "X fera produire ses voitures dans une usine de Y": Y makes, X is the client."""
+    if tok.lemma_.lower() in {"fournisseur", "sous-traitant"}:
+        # "X, principal fournisseur de puces HBM de Nvidia", "X est le fournisseur de Y"
+        pair = _apposition_of(tok, tok.i + 1, ents)
+        if pair is None:
+            return None
+        out = dict(args)
+        clients = [b for b in pair[1] if b.type in ROLE_TYPES["client"]]
+        if not clients:
+            return None
+        out["agent"], out["client"] = [pair[0]], clients[-1:]
+        return out
+    if tok.lemma_.lower() == "gravure":
+        # "ferait appel à la gravure en 3 nm de Samsung": the foundry named after it makes,
+        # for the subject of the clause
+        named_g = None
+        for t in tok.doc[tok.i + 1 : min(tok.sent.end, tok.i + 8)]:
+            if t.lower_ in {"de", "du", "d'", "d’"}:
+                named_g, _ = _name_of_phrase(tok.doc, t.i + 1, ents, limit=3)
+                break
+            if t.is_punct or t.pos_ in {"VERB", "AUX"}:
+                break
+        pred_g = predicate_of(tok)
+        subj_g = subject_of(pred_g, ents) if pred_g is not tok else None
+        client_g = entities_in(subj_g, ents, ROLE_TYPES["client"]) if subj_g is not None else []
+        if (
+            named_g is None
+            or not client_g
+            or named_g is client_g[0]
+            or named_g.type not in ROLE_TYPES["agent"]
+        ):
+            return None
+        out = dict(args)
+        out["agent"], out["client"] = [named_g], client_g[:1]
+        return out
+    if tok.pos_ == "NOUN" and tok.head.lemma_.lower() in {"confier", "sous-traiter", "attribuer"}:
+        # "a confié la fabrication des cuves à sa filiale Framatome": the one entrusted makes
+        verb = tok.head
+        maker_c = [
+            b
+            for c in verb.children
+            if (c.dep_.startswith("obl") or c.dep_ == "iobj") and _case_words(c) in {"à", "au", "aux"}
+            for b in entities_in(c, ents, ROLE_TYPES["agent"])
+        ]
+        if not maker_c:
+            # the parse may hang "à sa filiale X" on the object: read "à …" after it on the surface
+            for t in tok.doc[tok.i + 1 : tok.sent.end]:
+                if t.lower_ in {"à", "au", "aux"}:
+                    named, _ = _name_of_phrase(tok.doc, t.i + 1, ents, limit=5)
+                    if named is not None and named.type in ROLE_TYPES["agent"]:
+                        maker_c = [named]
+                        break
+                if t.is_punct or t.pos_ in {"VERB", "AUX"}:
+                    break
+        subj_c = subject_of(verb, ents)
+        client_c = entities_in(subj_c, ents, ROLE_TYPES["client"]) if subj_c is not None else []
+        if maker_c and client_c and maker_c[0] is not client_c[0]:
+            out = dict(args)
+            out["agent"], out["client"] = maker_c[:1], client_c[:1]
+            return out
+        return None
     causative = (tok.head.lemma_.lower() == "faire" and tok.dep_ in {"xcomp", "ccomp", "obj"}) or any(
         c.lemma_.lower() == "faire" and c.dep_.startswith("aux") for c in tok.children
     )
