@@ -9,7 +9,7 @@ trigger, certainty from the trigger's chain of governing words
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -481,7 +481,7 @@ def entities_in(
         return False
 
     def visit(t: Token, depth: int) -> None:
-        if add(ents.entity_at(t)):
+        if add(ents.entity_at(t)) or (depth == 0 and _subsidiary_named(t, ents, add)):
             pass
         elif (
             t.pos_ == "NOUN"
@@ -512,6 +512,16 @@ def entities_in(
 
     visit(tok, 0)
     return out
+
+
+def _subsidiary_named(t: Token, ents: DocEntities, add: Callable[[EntityBuilder | None], bool]) -> bool:
+    """ "sa filiale italienne, Iliad Italia": the name given after the noun, its adjectives and a comma."""
+    if t.lemma_.lower() not in {"filiale", "branche", "division"}:
+        return False
+    j = t.i + 1
+    while j < len(t.doc) and (t.doc[j].pos_ == "ADJ" or t.doc[j].text == ","):
+        j += 1
+    return j < len(t.doc) and add(ents.entity_at(t.doc[j]))
 
 
 def _named_after(
@@ -982,7 +992,10 @@ def _inherit_parties(
         return None
     party_roles = [r for r in spec.key if r in PARTY_ROLES]
     named = [b for r in party_roles for b in args.get(r) or [] if not isinstance(b, str)]
-    indefinite = not any(c.dep_ == "det" and c.lower_ in _BACK_DETS for c in tok.children)
+    dets = [c.lower_ for c in tok.children if c.dep_ == "det"]
+    if any(_case_words(c) == "entre" for c in tok.children):
+        return None  # "les accords entre équipementiers et constructeurs": its own parties, generic ones
+    indefinite = not any(d in _BACK_DETS for d in dets)
     for d in reversed(history):
         if d.type != spec.type and not (spec.symmetric and d.type == "talks" and not named):
             continue
@@ -1049,6 +1062,8 @@ def find_claims(doc: Doc) -> list[Claim]:
                 continue  # "discutent d'une co-entreprise": the venture is what the talks are about
             if _hypothetical(trig.token):
                 continue  # "Si Tencent entrait au capital, …": a hypothesis is not a claim
+            if trig.token.pos_ == "NOUN" and _case_words(trig.token) in {"selon", "d'après"}:
+                continue  # "selon ses résultats annuels": where a figure comes from, not a claim
             spec = trig.spec
             args = fill_roles(trig.token, spec, ents, speakers_tokens, trig.window)
             if args is None:
@@ -1145,22 +1160,51 @@ def find_claims(doc: Doc) -> list[Claim]:
         if b.kb is not None and b.kb.parent:
             parents.setdefault(b.name, set()).add(b.kb.parent)
     claims: list[Claim] = []
-    seen: set[tuple[object, ...]] = set()
+    index: dict[tuple[object, ...], int] = {}
     for d in (d for d in drafts if not d.in_title):
         dspec = type_specs().get(d.type)
         for args in _expand(d.args, dspec) if dspec else [d.args]:
             claim = _to_claim(d, args, outlet, closing, parents)
-            key = (
-                claim.type,
-                claim.args,
-                claim.certainty,
-                claim.source[-1].name if claim.source else "",
-            )
-            if key in seen:
+            key = _identity(claim, dspec)
+            if key in index:
+                # a restatement by the same source with the same certainty is the same entry:
+                # it may add the roles, time or figure the first statement left out
+                claims[index[key]] = _completed(claims[index[key]], claim)
                 continue
-            seen.add(key)
+            index[key] = len(claims)
             claims.append(claim)
     return claims
+
+
+def _identity(claim: Claim, spec: TypeSpec | None) -> tuple[object, ...]:
+    """(type, key roles, certainty, innermost source), and the figure for sales and financials."""
+    key_roles = spec.key if spec is not None else tuple(r for r, _ in claim.args)
+    values: list[object] = [(r, v) for r, v in claim.args if r in key_roles]
+    if spec is not None and spec.symmetric:
+        pair = frozenset(str(v) for r, v in claim.args if r in {"agent", "partner"})
+        values = [pair, *((r, v) for r, v in claim.args if r in key_roles and r not in {"agent", "partner"})]
+    figure = claim.quantity.to_json() if claim.quantity and claim.type in {"sales", "financials"} else None
+    return (
+        claim.type,
+        repr(values),
+        claim.certainty,
+        claim.source[-1].name if claim.source else "",
+        repr(figure),
+    )
+
+
+def _completed(first: Claim, later: Claim) -> Claim:
+    """The first statement, with the optional roles, time and quantity only a later one gives."""
+    have = {r for r, _ in first.args}
+    extra = tuple((r, v) for r, v in later.args if r not in have)
+    extra_ids = tuple((r, i) for r, i in later.arg_ids if r not in have)
+    return replace(
+        first,
+        args=first.args + extra,
+        arg_ids=first.arg_ids + extra_ids,
+        time=first.time or later.time,
+        quantity=first.quantity or later.quantity,
+    )
 
 
 _TARGET_VERBS = {"prévoir", "viser", "tabler", "espérer", "ambitionner", "anticiper", "compter", "attendre"}
@@ -1200,8 +1244,22 @@ def _hypothetical(tok: Token) -> bool:
         if any(c.dep_ in {"mark", "case"} and c.lower_ in {"si", "sans"} for c in cur.children):
             return True
         if cur.head.i == cur.i:
-            return False
+            break
         cur = cur.head
+    # "Si l'opération avait eu lieu, elle aurait été la plus importante introduction …": the main
+    # clause of a condition, in the conditional, is a hypothesis too
+    pred = predicate_of(tok)
+    conditional = any(
+        "Cnd" in t.morph.get("Mood", []) for t in [pred, *pred.children] if t.pos_ in {"AUX", "VERB"}
+    )
+    if conditional:
+        for c in pred.children:
+            if (
+                c.dep_.startswith("advcl")
+                and c.i < tok.i
+                and any(m.lower_ in {"si", "s'"} for m in c.children)
+            ):
+                return True
     return False
 
 
@@ -2305,19 +2363,27 @@ def _reactions(
                 found.append(b)
     out: list[Draft] = []
     seen: set[tuple[str, str, str]] = set()
-    for d, party in ((d, p) for p in found for d in earlier):
+    # "n'ont pas souhaité commenter ces discussions": the event named says which claims are meant
+    named_types = {
+        t.spec.type
+        for t in find_triggers(sent)
+        if t.token.pos_ == "NOUN"
+        and any(c.dep_ == "det" and c.lower_ in {"ce", "cet", "cette", "ces"} for c in t.token.children)
+    } - {"announcement"}
+    for d, party in ((d, p) for p in found for d in reversed(earlier)):
         if d.type in {"sales", "financials", "ownership"}:
             continue  # a reaction is about an event, not a figure or a fact of ownership
+        if named_types and d.type not in named_types:
+            continue
         names = {b.id for v in d.args.values() if isinstance(v, list) for b in v}
         if party.id not in names:
             continue
-        k = (
-            party.id,
-            d.type,
-            repr(
-                sorted((r, v if isinstance(v, str) else tuple(b.name for b in v)) for r, v in d.args.items())
-            ),
+        # one reaction per claim: the latest report of the same parties stands for it
+        dspec = type_specs().get(d.type)
+        key_words = sorted(
+            str(d.args[r]) for r in (dspec.key if dspec else ()) if isinstance(d.args.get(r), str)
         )
+        k = (party.id, d.type, repr((sorted(names), key_words)))
         if k in seen:
             continue
         seen.add(k)
