@@ -809,6 +809,20 @@ def _stake_or_company(t: Token) -> bool:
     return low in _STAKE_NOUNS or low in _company_nouns() or t.lower_ in _company_nouns()
 
 
+def _main_places(places: list[EntityBuilder], doc: Doc) -> list[EntityBuilder]:
+    """ "à West Lafayette, dans l'Indiana": the region that locates a place is not a second place."""
+    if len(places) < 2:
+        return places
+    kept = [places[0]]
+    for b in places[1:]:
+        first = min((s for s, _ in b.mentions), default=0)
+        before = [t.lower_ for t in doc[max(0, first - 3) : first]]
+        if "," in before and any(w in before for w in ("dans", "près", "en", "au")):
+            continue
+        kept.append(b)
+    return kept
+
+
 def _unit_phrase(noun: Token) -> str:
     """ "766 avions commerciaux" -> "avions commerciaux": the counted thing without its number."""
     if noun.lemma_.lower() in {"million", "milliard", "millier", "mille"}:
@@ -1070,6 +1084,8 @@ def find_claims(doc: Doc) -> list[Claim]:
                 continue
             args = _plural_parties(trig, spec, args, ents, last_pair)
             args = _postprocess_args(trig, spec, args, ents, doc)
+            if args is not None and isinstance(args.get("place"), list) and len(args["place"]) > 1:
+                args["place"] = _main_places(args["place"], doc)  # type: ignore[arg-type]
             if args is None or _self_claim(args, spec):
                 continue
             if not _complete(args, spec) and "agent" in spec.key and not args.get("agent"):
@@ -1646,10 +1662,12 @@ def _appointment(
         del out["role"]
     if (
         tok.pos_ == "VERB"
-        and "person" not in out
+        and ("person" not in out or "role" not in out)
         and tok.lemma_.lower() in {"nommer", "désigner", "promouvoir"}
     ):
-        out.update(_appointed_on_surface(tok, ents))
+        surf = _appointed_on_surface(tok, ents)
+        if "person" not in out or surf.get("person") == out.get("person"):
+            out.update({r: v for r, v in surf.items() if r not in out or r == "role"})
     if tok.pos_ == "NOUN":
         people = [b for c in tok.children if c.dep_ == "nmod" for b in entities_in(c, ents, {"PER"})]
         if people:
@@ -1714,11 +1732,13 @@ def _appointed_on_surface(tok: Token, ents: DocEntities) -> dict[str, list[Entit
     ):
         j += 1
     if j > start:
-        out["role"] = doc[start:j].text
-        if j < end and doc[j].lower_ in {"de", "du", "d'", "d’"}:
+        if j < end and doc[j].lower_ in {"de", "du", "d'", "d’", "des"}:
             org, _ = _name_of_phrase(doc, j + 1, ents, limit=3)
             if org is not None and org.type in ROLE_TYPES["org"]:
                 out["org"] = [org]
+            elif j + 1 < end and doc[j + 1].pos_ == "NOUN" and ents.entity_at(doc[j + 1]) is None:
+                j += 2  # "directrice des programmes": the post's own complement
+        out["role"] = doc[start:j].text
     return out
 
 
