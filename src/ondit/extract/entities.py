@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from ondit import lexicons
+from ondit.extract.furniture import dateline
 from ondit.extract.gazetteer import KBEntry, fold, gazetteer, sectors
 from ondit.model import Entity, Mention
 from ondit.nlp.sents import sent_start, sentence_of, sentences
@@ -165,6 +166,48 @@ def _filter_span(span: Span, not_names: set[str]) -> bool:
     return any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span)
 
 
+# Lines that only the entity stage treats as furniture: a wire's closing credit "(Rédaction de Séoul,
+# édité par …)", a header "Rennes | Jeudi 21 novembre 2024" or "Cestas | Par la rédaction de Sud Ouest",
+# and a dateline naming two cities ("TOKYO/PÉKIN, 19 mars (Reuters) - ").
+_EXTRA_FURNITURE = re.compile(
+    r"""^\s*(?:
+        \(\s*(?:rédaction|édité|écrit|avec\ la\ rédaction|reporting|writing|editing)\b[^)]*\)\s*$
+      | [^|\n]{1,40}\|(?=.*(?:\d|\bpar\b)).{0,100}$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DATELINE_PREFIX = re.compile(
+    r"^\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. /-]{1,40}(?:,[^()\n]{0,30})?\s*\([A-Z][\w .&-]{1,30}\)\s*[-–—]+\s*"
+)
+
+
+def furniture_tokens(doc: Doc) -> set[int]:
+    """Tokens of page furniture (captions, credits, bylines, datelines): names there are no mentions."""
+    ranges: list[tuple[int, int]] = list(doc._.ondit_furniture or [])
+    keep: list[tuple[int, int]] = []  # the agency of a dateline is named: "PARIS (AFP) - "
+    pos = 0
+    for line in doc.text.split("\n"):
+        if _EXTRA_FURNITURE.match(line):
+            ranges.append((pos, pos + len(line)))
+        else:
+            m = _DATELINE_PREFIX.match(line)
+            if m:
+                ranges.append((pos, pos + m.end()))
+            dl = dateline(line) if m is None else (m.end(), "")
+            if dl is not None:
+                k = line.rfind("(", 0, dl[0])
+                if k >= 0:
+                    keep.append((pos + k, pos + dl[0]))
+        pos += len(line) + 1
+    if not ranges:
+        return set()
+    return {
+        t.i
+        for t in doc
+        if any(s <= t.idx < e for s, e in ranges) and not any(s <= t.idx < e for s, e in keep)
+    }
+
+
 def find_entities(doc: Doc) -> DocEntities:
     gaz, sec, forms, sec_names = _matchers(doc.vocab)
     kb = gazetteer()
@@ -175,7 +218,8 @@ def find_entities(doc: Doc) -> DocEntities:
     analyst_titles = set(_strs("analyst_titles"))
     product_suffixes = set(_strs("product_suffixes"))
 
-    taken = [False] * len(doc)
+    furniture = furniture_tokens(doc)
+    taken = [i in furniture for i in range(len(doc))]
     spans: list[tuple[int, int, str, str, KBEntry | None]] = []  # start, end, key, type, kb
 
     def free(s: int, e: int) -> bool:
