@@ -26,3 +26,79 @@ def test_names_in_captions_bylines_and_datelines_are_not_entities(run: Run) -> N
     assert {"Renault Group", "Nissan"} <= set(found)
     for absent in ("Peugeot", "Toyota", "Honda", "Mazda", "Lyon Matin", "TOKYO", "OSAKA", "Paris"):
         assert not any(absent in n for n in found), (absent, found)
+
+
+def test_description_with_a_home_city_refers_to_the_company_based_there(run: Run) -> None:
+    r = run(
+        "BYD et Xiaomi ont publié leurs résultats annuels. "
+        "La firme de Shenzhen a vendu 3 millions de voitures l'an dernier. "
+        "L'entreprise pékinoise a de son côté annoncé une nouvelle usine."
+    )
+    byd = next(e for e in r.entities if e.name == "BYD")
+    xiaomi = next(e for e in r.entities if e.name == "Xiaomi")
+    assert "La firme" in [m.text for m in byd.mentions]
+    assert "L'entreprise pékinoise" in [m.text for m in xiaomi.mentions]
+
+
+def test_a_city_with_no_company_named_there_resolves_nothing(run: Run) -> None:
+    r = run("Renault a ouvert un bureau en Chine. Le groupe de Chongqing prépare une berline.")
+    renault = next(e for e in r.entities if e.name == "Renault Group")
+    assert [m.text for m in renault.mentions] == ["Renault"]
+
+
+def test_a_stated_parent_picks_the_subsidiary(run: Run) -> None:
+    r = run(
+        "Samsung Biologics a signé un contrat avec Novartis. Novartis n'a pas souhaité commenter. "
+        "L'entreprise, filiale de Samsung C&T, construira une nouvelle usine."
+    )
+    bio = next(e for e in r.entities if e.name == "Samsung Biologics")
+    assert "L'entreprise" in [m.text for m in bio.mentions]
+
+
+def test_exchanges_regions_ministries_and_governments_are_organisations(run: Run) -> None:
+    r = run(
+        "Le groupe prépare son introduction à la Bourse de Varsovie. "
+        "La Région Auvergne-Rhône-Alpes apportera une aide de 10 millions d'euros, "
+        "tandis que le ministère allemand des Finances et le gouvernement suédois restent prudents."
+    )
+    found = names(r)
+    for name in (
+        "Bourse de Varsovie",
+        "Région Auvergne-Rhône-Alpes",
+        "ministère allemand des Finances",
+        "gouvernement suédois",
+    ):
+        assert found.get(name) == "ORG", (name, found)
+
+
+def test_an_institution_is_not_the_antecedent_of_a_company_description(run: Run) -> None:
+    r = run(
+        "Volvo Cars a annoncé un plan d'économies. "
+        "Le gouvernement suédois a exclu de prendre une participation dans le constructeur."
+    )
+    volvo = next(e for e in r.entities if e.name == "Volvo Cars")
+    assert "le constructeur" in [m.text for m in volvo.mentions]
+
+
+def test_model_names_built_on_a_known_product_or_maker(run: Run) -> None:
+    r = run(
+        "Sony lancera la PlayStation 6 en 2028. Apple présentera l'iPhone 17 Air en septembre. "
+        "Xiaomi ne vendra pas le Redmi Note 13 Pro+ en France. AirAsia a commandé 20 Airbus A321XLR."
+    )
+    found = names(r)
+    for name in ("PlayStation 6", "iPhone 17 Air", "Redmi Note 13 Pro+", "Airbus A321XLR"):
+        assert found.get(name) == "PRODUCT", (name, found)
+    xlr = next(e for e in r.entities if e.name == "Airbus A321XLR")
+    assert "A321XLR" in xlr.aliases
+
+
+def test_a_newspaper_named_after_a_contracted_article(run: Run) -> None:
+    r = run("Le rachat coûterait 400 millions de dollars, selon des informations du Monde.")
+    assert names(r).get("Le Monde") == "MEDIA"
+
+
+def test_a_brand_inside_a_person_name_is_not_the_brand(run: Run) -> None:
+    r = run("M6 a nommé Céline Ravel à la tête de sa régie publicitaire.")
+    found = names(r)
+    assert found.get("Céline Ravel") == "PER"
+    assert "Celine" not in found

@@ -19,7 +19,7 @@ from spacy.vocab import Vocab
 
 from ondit import lexicons
 from ondit.extract.furniture import dateline
-from ondit.extract.gazetteer import KBEntry, fold, gazetteer, sectors
+from ondit.extract.gazetteer import Gazetteer, KBEntry, fold, gazetteer, sectors
 from ondit.model import Entity, Mention
 from ondit.nlp.sents import sent_start, sentence_of, sentences
 
@@ -63,6 +63,8 @@ class EntityBuilder:
     maker: str | None = None  # for a PRODUCT named after its maker
     country: str = ""
     descriptors: set[str] = field(default_factory=set)
+    city: str = ""
+    institution: bool = False  # a state body, region or stock exchange: never "le groupe", "l'entreprise"
     id: str = ""
 
 
@@ -239,6 +241,8 @@ def find_entities(doc: Doc) -> DocEntities:
         assert entry is not None
         if not free(s, e):
             continue
+        if entry.type != "PER" and _inside_person(doc, s, e):
+            continue
         if entry.ambiguous and not any(ents_by_tok.get(i) for i in range(s, e)):
             prev = doc[s - 1] if s > 0 else None
             if not (prev is not None and prev.lemma_.lower() in company_nouns):
@@ -248,6 +252,61 @@ def find_entities(doc: Doc) -> DocEntities:
             e += 1
         take(s, e)
         spans.append((s, e, canon, entry.type, entry))
+
+    # 1b. institutions named by a pattern: "Bourse de Varsovie", "Région Bretagne", "gouvernement
+    # suédois", "ministère allemand des Finances"
+    institution_keys: set[str] = set()
+    for s, e in _institutions(doc, set(_nationality())):
+        if free(s, e):
+            take(s, e)
+            institution_keys.add("N:" + fold(doc[s:e].text))
+            spans.append((s, e, "N:" + fold(doc[s:e].text), "ORG", None))
+
+    # 1c. "selon Le Monde" written "du Monde", "au Parisien": a name that starts with an article, contracted
+    for s, e, canon in _contracted_names(doc, kb):
+        if free(s, e):
+            take(s, e)
+            spans.append((s, e, canon, kb.entries[canon].type, kb.entries[canon]))
+
+    # names built on a known maker: products ("Apple Car", "Galaxy S24") or units ("Iliad Italia")
+    extended: list[tuple[int, int, str, str, KBEntry | None]] = []
+    for s, e, key, typ, entry in spans:
+        if typ in {"ORG", "BRAND", "PRODUCT"} and entry is not None:
+            k = e
+            while (
+                k < len(doc)
+                and (
+                    doc[k].text[:1].isupper()
+                    or any(ch.isdigit() for ch in doc[k].text)
+                    # "Airbus Defence and Space": a particle between capitalised words
+                    or (
+                        doc[k].lower_ in {"and", "&", "of", "by"}
+                        and k > e
+                        and k + 1 < len(doc)
+                        and doc[k + 1].text[:1].isupper()
+                    )
+                )
+                and (
+                    doc[k].is_alpha
+                    or doc[k].text.isalnum()
+                    or doc[k].text == "&"
+                    or (doc[k].text.endswith("+") and doc[k].text[:-1].isalnum())  # "Pro+"
+                )
+                and not taken[k]
+                and not doc[k].is_sent_start
+                and doc[k].text not in not_names
+            ):
+                k += 1
+            if k > e:
+                take(e, k)
+                tail = doc[k - 1].text.rstrip("+")
+                if typ == "PRODUCT" or tail in product_suffixes or any(ch.isdigit() for ch in tail):
+                    extended.append((s, k, "PRODUCT:" + doc[s:k].text, "PRODUCT", None))
+                else:
+                    extended.append((s, k, "", "ORG", None))
+                continue
+        extended.append((s, e, key, typ, entry))
+    spans = extended
 
     # 2. sectors (lower case)
     for match_id, s, e in sorted(sec(doc), key=lambda m: (-(m[2] - m[1]), m[1])):
@@ -301,40 +360,6 @@ def find_entities(doc: Doc) -> DocEntities:
                 take(j, k)
                 spans.append((j, k, "", "ORG", None))
 
-    # names built on a known maker: products ("Apple Car", "Galaxy S24") or units ("Iliad Italia")
-    extended: list[tuple[int, int, str, str, KBEntry | None]] = []
-    for s, e, key, typ, entry in spans:
-        if typ in {"ORG", "BRAND"} and entry is not None:
-            k = e
-            while (
-                k < len(doc)
-                and (
-                    doc[k].text[:1].isupper()
-                    or any(ch.isdigit() for ch in doc[k].text)
-                    # "Airbus Defence and Space": a particle between capitalised words
-                    or (
-                        doc[k].lower_ in {"and", "&", "of", "by"}
-                        and k > e
-                        and k + 1 < len(doc)
-                        and doc[k + 1].text[:1].isupper()
-                    )
-                )
-                and (doc[k].is_alpha or doc[k].text.isalnum() or doc[k].text == "&")
-                and not taken[k]
-                and not doc[k].is_sent_start
-            ):
-                k += 1
-            if k > e:
-                take(e, k)
-                tail = doc[k - 1].text
-                if tail in product_suffixes or any(ch.isdigit() for ch in tail):
-                    extended.append((s, k, "PRODUCT:" + doc[s:k].text, "PRODUCT", None))
-                else:
-                    extended.append((s, k, "", "ORG", None))
-                continue
-        extended.append((s, e, key, typ, entry))
-    spans = extended
-
     # names listed with a known company are companies: "avec Fnac, Boulanger et Free"
     for _s, e, _key, typ, _entry in list(spans):
         if typ not in {"ORG", "BRAND"}:
@@ -374,14 +399,25 @@ def find_entities(doc: Doc) -> DocEntities:
             b = EntityBuilder(key, name, typ, entry)
             if entry is not None:
                 b.country = entry.country
+                b.city = entry.city
                 b.descriptors = set(entry.descriptors)
+                b.institution = entry.kind == "official" or "bourse" in entry.descriptors
                 if entry.type == "PRODUCT" and entry.parent:
                     b.maker = entry.parent
+            elif key in institution_keys:
+                b.institution = True
             if key.startswith("PRODUCT:"):
                 maker = kb.lookup(doc[s].text)
-                b.maker = maker.name if maker else doc[s].text
+                if maker is not None and maker.type == "PRODUCT":
+                    b.maker = maker.parent or None  # "iPhone 17" is made by the iPhone's maker
+                else:
+                    b.maker = maker.name if maker else doc[s].text
             builders[key] = b
             order.append(b)
+        if key.startswith("PRODUCT:") and e - s > 1 and any(ch.isdigit() for ch in doc[s + 1 : e].text):
+            maker = kb.lookup(doc[s].text)
+            if maker is not None and maker.type in {"ORG", "BRAND"}:
+                b.aliases.add(doc[s + 1 : e].text)  # "Airbus A321XLR" is also "A321XLR"
         b.mentions.append((s, e))
         b.aliases.add(text if key.startswith("SECTOR:") else strip_legal(text))
         b.votes[typ] += 1
@@ -466,6 +502,144 @@ def find_entities(doc: Doc) -> DocEntities:
     subjects_by_sent = _subjects(doc, tok2ent)
     anaphors = _resolve_anaphors(doc, tok2ent, subjects_by_sent, anaphoric, order)
     return DocEntities(order, tok2ent, anaphors, subjects_by_sent)
+
+
+@cache
+def _nationality() -> dict[str, str]:
+    """Nationality (and city) adjective -> ISO country code."""
+    out: dict[str, str] = {}
+    table = _cues()["nationality"]
+    assert isinstance(table, dict)
+    for country, words in table.items():
+        for w in words:
+            out[str(w)] = str(country)
+    return out
+
+
+def _name_run(doc: Doc, j: int) -> int:
+    """End of a run of capitalised words from j, hyphenated names included ("Provence-Alpes-Côte d'Azur")."""
+    k = j
+    while k < len(doc):
+        t = doc[k]
+        capitalised = t.text[:1].isupper() and (t.is_alpha or "-" in t.text)
+        if capitalised or (
+            t.text in {"-", "d'", "d’"}
+            and k > j
+            and k + 1 < len(doc)
+            and doc[k + 1].text[:1].isupper()
+            and not t.whitespace_
+            and (t.text != "-" or not doc[k - 1].whitespace_)
+        ):
+            k += 1
+        else:
+            break
+    return k
+
+
+def _institutions(doc: Doc, nationality: set[str]) -> list[tuple[int, int]]:
+    """Spans of stock exchanges, regions, ministries and governments named by a pattern."""
+    out: list[tuple[int, int]] = []
+    n = len(doc)
+    for tok in doc:
+        i = tok.i
+        if tok.text == "Bourse" and i + 2 < n and doc[i + 1].lower_ in {"de", "d'", "d’"}:
+            k = _name_run(doc, i + 2)
+            if k > i + 2:
+                out.append((i, k))
+        elif tok.text == "Région" and i + 1 < n and doc[i + 1].text[:1].isupper():
+            k = _name_run(doc, i + 1)
+            if k > i + 1:
+                out.append((i, k))
+        elif tok.lower_ == "gouvernement" and i + 1 < n and doc[i + 1].lower_ in nationality:
+            out.append((i, i + 2))
+        elif tok.lower_ == "ministère":
+            j = i + 1
+            if j < n and doc[j].lower_ in nationality:
+                j += 1
+            if j < n and doc[j].lower_ in {"de", "des", "du"}:
+                j += 1
+                if j < n and doc[j].lower_ in {"la", "l'", "l’"}:
+                    j += 1
+                k = _name_run(doc, j)
+                if k > j:
+                    out.append((i, k))
+    return out
+
+
+def _contracted_names(doc: Doc, kb: Gazetteer) -> list[tuple[int, int, str]]:
+    """ "du Monde", "au Parisien", "des Echos": a KB media or company whose name starts with an article."""
+    out: list[tuple[int, int, str]] = []
+    for tok in doc:
+        if tok.lower_ not in {"du", "au", "des", "aux"} or tok.i + 1 >= len(doc):
+            continue
+        art = "Les" if tok.lower_ in {"des", "aux"} else "Le"
+        k = _name_run(doc, tok.i + 1)
+        while k > tok.i + 1:
+            entry = kb.lookup(f"{art} {doc[tok.i + 1 : k].text}")
+            if entry is not None and entry.type in {"MEDIA", "ORG"}:
+                out.append((tok.i + 1, k, entry.name))
+                break
+            k -= 1
+    return out
+
+
+def _inside_person(doc: Doc, s: int, e: int) -> bool:
+    """True when [s, e) is the start of a longer name spaCy reads as a person ("Céline Ravel")."""
+    for ent in doc.ents:
+        if ent.label_ == "PER" and ent.start <= s and e <= ent.end and (ent.end - ent.start) > (e - s):
+            return ent.start == s and all(t.text[:1].isupper() for t in doc[e : ent.end])
+    return False
+
+
+@cache
+def _city_adjectives() -> dict[str, str]:
+    """City adjective -> the city as the knowledge base writes it ("pékinoise" -> "Pékin")."""
+    out: dict[str, str] = {}
+    table = _cues()["city_adjectives"]
+    assert isinstance(table, dict)
+    for city, words in table.items():
+        for w in words:
+            out[str(w)] = str(city)
+    return out
+
+
+def _city_of_description(
+    doc: Doc, tok: Token, tok2ent: dict[int, EntityBuilder], adjectives: dict[str, str]
+) -> str:
+    """The city a description places its company in: "la firme de Shenzhen", "le groupe pékinois"."""
+    for c in tok.children:
+        if c.dep_ == "amod" and c.lower_ in adjectives:
+            return adjectives[c.lower_]
+    # "de Shenzhen" right after the noun (and its adjectives)
+    j = tok.i + 1
+    while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
+        if doc[j].lower_ in adjectives:
+            return adjectives[doc[j].lower_]
+        j += 1
+    if j + 1 < len(doc) and doc[j].lower_ in {"de", "d'", "d’"}:
+        b = tok2ent.get(j + 1)
+        if b is not None and b.type == "PLACE":
+            return b.name
+        k = _name_run(doc, j + 1)
+        if k > j + 1 and b is None:
+            return doc[j + 1 : k].text
+    return ""
+
+
+def _stated_parent(doc: Doc, tok: Token, tok2ent: dict[int, EntityBuilder]) -> EntityBuilder | None:
+    """ "L'entreprise, filiale de Y, …" / "le groupe, filiale du japonais Y": Y."""
+    j = tok.i + 1
+    while j < len(doc) and doc[j].pos_ == "ADJ":
+        j += 1
+    if not (j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].lemma_.lower() == "filiale"):
+        return None
+    for k in range(j + 2, min(j + 7, len(doc))):
+        b = tok2ent.get(k)
+        if b is not None and b.type in {"ORG", "BRAND"}:
+            return b
+        if doc[k].is_punct:
+            break
+    return None
 
 
 def _absorb(into: EntityBuilder, b: EntityBuilder, tok2ent: dict[int, EntityBuilder]) -> None:
@@ -581,15 +755,13 @@ def _resolve_anaphors(
     anaphoric: set[str],
     order: list[EntityBuilder],
 ) -> dict[int, EntityBuilder]:
-    """Definite descriptions that refer back to a company: "le constructeur", "la firme pékinoise"."""
-    nationality: dict[str, str] = {}
-    nat_table = _cues()["nationality"]
-    assert isinstance(nat_table, dict)
-    for country, words in nat_table.items():
-        for w in words:
-            nationality[w] = country
+    """Definite descriptions that refer back to a company: "le constructeur", "la firme pékinoise",
+    "le groupe de Shenzhen"."""
+    nationality = _nationality()
+    city_adjectives = _city_adjectives()
     sent_starts = sorted(subjects_by_sent)
     out: dict[int, EntityBuilder] = {}
+    companies = {t: b for t, b in tok2ent.items() if b.type in {"ORG", "BRAND"} and not b.institution}
     for tok in doc:
         if tok.i in tok2ent or tok.pos_ not in {"NOUN", "PROPN"}:
             continue
@@ -609,6 +781,16 @@ def _resolve_anaphors(
             continue
         if _name_closes_phrase(doc, tok, tok2ent):
             continue  # "le fabricant de batteries Verkor"
+        # "la firme de Shenzhen", "l'entreprise pékinoise": the company based in that city
+        city = _city_of_description(doc, tok, tok2ent, city_adjectives)
+        if city:
+            based = [
+                b for t, b in sorted(companies.items()) if t < tok.i and b.city and fold(b.city) == fold(city)
+            ]
+            if based:
+                # the most recent one named before
+                out[tok.i] = based[-1]
+                continue
         # "le groupe de X" names X, it does not refer back
         if any(
             c.dep_ == "nmod" and c.i in tok2ent and c.i > tok.i and tok2ent[c.i].type != "SECTOR"
@@ -639,15 +821,23 @@ def _resolve_anaphors(
         s_start = sent_start(tok)
         candidates: list[EntityBuilder] = []
         # earlier in the same sentence, then previous sentences (nearest first), subjects first
-        same_toks = [
-            t for t in doc[s_start : tok.i] if t.i in tok2ent and tok2ent[t.i].type in {"ORG", "BRAND"}
-        ]
+        same_toks = [t for t in doc[s_start : tok.i] if t.i in companies]
         # the subject of this sentence first, then earlier subjects, then the other companies named here
         candidates.extend(tok2ent[t.i] for t in same_toks if t.dep_.startswith("nsubj"))
         idx = sent_starts.index(s_start) if s_start in sent_starts else 0
         for k in range(idx - 1, max(-1, idx - 5), -1):
-            candidates.extend(subjects_by_sent[sent_starts[k]])
+            candidates.extend(b for b in subjects_by_sent[sent_starts[k]] if not b.institution)
         candidates.extend(reversed([tok2ent[t.i] for t in same_toks]))
+        # "L'entreprise, filiale de Samsung C&T, …": the company whose parent that is
+        parent = _stated_parent(doc, tok, tok2ent)
+        if parent is not None:
+            earlier = [companies[t] for t in sorted(companies) if t < tok.i]
+            child = next(
+                (b for b in reversed(earlier) if b.kb is not None and b.kb.parent == parent.name), None
+            )
+            if child is not None:
+                out[tok.i] = child
+                continue
         chosen = None
         if country:
             chosen = next((b for b in candidates if b.country == country), None)
@@ -655,7 +845,11 @@ def _resolve_anaphors(
                 # "le groupe sud-coréen": the last company of that country named anywhere before
                 earlier = [tok2ent[t.i] for t in doc[: tok.i] if t.i in tok2ent]
                 chosen = next(
-                    (b for b in reversed(earlier) if b.country == country and b.type in {"ORG", "BRAND"}),
+                    (
+                        b
+                        for b in reversed(earlier)
+                        if b.country == country and b.type in {"ORG", "BRAND"} and not b.institution
+                    ),
                     None,
                 )
         if chosen is None and lemma in {"marque"}:
@@ -668,9 +862,7 @@ def _resolve_anaphors(
                 if prev_subjects:
                     break
             in_sentence_subject = [
-                tok2ent[t.i]
-                for t in doc[s_start : tok.i]
-                if t.i in tok2ent and t.dep_.startswith("nsubj") and tok2ent[t.i].type in {"ORG", "BRAND"}
+                tok2ent[t.i] for t in doc[s_start : tok.i] if t.i in companies and t.dep_.startswith("nsubj")
             ]
             pool = in_sentence_subject or prev_subjects or candidates
             chosen = pool[0] if pool else None
