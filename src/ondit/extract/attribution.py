@@ -127,6 +127,12 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
             # "selon ses propres chiffres": the company the claim is about speaks
             return Speaker("", "self", None, None, toks)
     named = entities_in(tok, ents, {"ORG", "BRAND", "PER", "MEDIA"})
+    if not named and head_entity is None:
+        # "le quotidien italien Il Sole 24 Ore": a name the parser did not hang on the noun it follows
+        after = _name_after(tok, ents)
+        if after is not None:
+            named = [after[0]]
+            toks = tuple(sorted({*toks, *after[1]}))
     # "l'analyste Alan Kang de LMC Automotive", "les analystes de Bernstein"
     if lemma in lex["analyst_heads"] or lemma in lex["analyst_titles"]:
         per = next((b for b in named if b.type == "PER"), None)
@@ -176,6 +182,9 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
                 return _speaker_for_entity(b, toks)
     if head_entity is None and (lemma in lex["media_work_heads"] or lemma in _media_nouns()):
         # "selon des informations de La Lettre", "selon le média chinois LatePost": a media we do not know
+        known = next((m for m in named if m.type == "MEDIA"), None)
+        if known is not None:
+            return _speaker_for_entity(known, toks)
         name = _capitalised_name(tok, toks)
         if name:
             return Speaker(name, "media", None, None, toks)
@@ -189,6 +198,30 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
     if head_entity is not None:
         return _speaker_for_entity(head_entity, toks)
     return None
+
+
+def _name_after(head: Token, ents: DocEntities) -> tuple[EntityBuilder, range] | None:
+    """The name right after a noun and its adjectives: "le média chinois LatePost" -> LatePost."""
+    lex = _lex()
+    lemma = head.lemma_.lower()
+    if not (
+        lemma in _media_nouns()
+        or lemma in lex["media_work_heads"]
+        or lemma in lex["analyst_heads"]
+        or lemma in lex["analyst_titles"]
+        or lemma in lex["official_titles"]
+        or lemma in lex["organ_heads"]
+    ):
+        return None
+    doc = head.doc
+    j = head.i + 1
+    while j < head.sent.end and doc[j].pos_ == "ADJ" and ents.entity_at(doc[j]) is None:
+        j += 1
+    b = ents.entity_at(doc[j]) if j < head.sent.end else None
+    if b is None or b.type not in {"MEDIA", "ORG", "PER"} or j not in ents.tok2ent:
+        return None
+    span = next((range(s, e) for s, e in b.mentions if s <= j < e), range(j, j + 1))
+    return b, span
 
 
 @cache
@@ -262,12 +295,17 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             continue
         if governed_by_modal(tok):
             continue
-        subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"}]
+        # a clause the parser hung as subject ("« X n'est pas à vendre », a déclaré Y") is the quote
+        subj = [
+            c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"} and c.pos_ not in {"VERB", "AUX"}
+        ]
         incise = _after_comma(tok) and (not subj or subj[0].i > tok.i)
         if not subj and incise:
             # an incise whose inverted subject the parser took for an object: ", a confirmé le fabricant."
             subj = [
-                c for c in tok.children if c.dep_ == "obj" and c.i > tok.i and c.pos_ in {"NOUN", "PROPN"}
+                c
+                for c in tok.children
+                if c.dep_ == "obj" and c.i > tok.i and c.pos_ in {"NOUN", "PROPN"} and not _in_timex(c)
             ]
         if not subj and incise:
             inv = _inverted_subject(tok)
@@ -316,6 +354,7 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                     cited.tokens,
                     Source(sp.name, sp.kind),
                     tok.i,
+                    incise,
                 )
             )
     return tokens, speakers
@@ -336,6 +375,11 @@ def _inverted_subject(verb: Token) -> Token | None:
             return None
         j += 1
     return None
+
+
+def _in_timex(tok: Token) -> bool:
+    """ "a répété mardi Richard Yu": a date between the verb and its inverted subject is no speaker."""
+    return any(tx.start <= tok.idx < tx.end for tx in tok.doc._.ondit_timexes or [])
 
 
 def _after_comma(verb: Token) -> bool:
