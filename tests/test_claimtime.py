@@ -104,3 +104,35 @@ def test_y_refers_to_the_upcoming_event_of_the_previous_sentence(nlp: Language) 
     )
     t = time_of(nlp, text, "présenter")
     assert t is not None and (t.value, t.precision, t.role) == ("2024-12-05", "day", "expected")
+
+
+def test_a_time_between_the_verb_and_its_object_dates_the_object(nlp: Language) -> None:
+    text = (
+        "Valeo et Bosch ont signé lundi un accord de coopération portant sur les capteurs de "
+        "conduite assistée pour les voitures vendues en Europe, a annoncé Valeo dans un communiqué."
+    )
+    t = time_of(nlp, text, "accord", published="2024-05-14")
+    assert t is not None and (t.value, t.precision, t.role) == ("2024-05-13", "day", "occurred")
+    t = time_of(
+        nlp, "Le groupe a annoncé lundi le rachat de son concurrent.", "rachat", published="2024-05-14"
+    )
+    assert t is None
+
+
+def test_a_hedged_next_sentence_from_the_same_sources_continues_the_report(nlp: Language) -> None:
+    text = (
+        "L'opérateur étudie une introduction en Bourse de sa filiale espagnole, révèle un quotidien. "
+        "L'opération pourrait avoir lieu à Madrid dès l'an prochain, selon les mêmes sources."
+    )
+    t = time_of(nlp, text, "introduction", published="2023-09")
+    assert t is not None and (t.value, t.precision, t.role) == ("2024", "year", "expected")
+
+
+def test_the_output_starting_two_sentences_later_dates_the_plant(nlp: Language) -> None:
+    text = (
+        "Le fabricant va construire une deuxième usine de cellules près de Lyon, a annoncé son président. "
+        "L'investissement atteindra 900 millions d'euros, selon lui. "
+        "Les cellules sortiront des lignes à partir de 2027, a-t-il précisé."
+    )
+    t = time_of(nlp, text, "construire", published="2024-06-20")
+    assert t is not None and (t.value, t.precision, t.role) == ("2027", "year", "expected")

@@ -254,6 +254,18 @@ def _in_other_clause(tok: Token, trig: Token) -> bool:
     return False
 
 
+def _between_verb_and_object(doc: Doc, tx: Timex, trig: Token) -> bool:
+    """ "ont signé lundi un accord": a time between a verb and the trigger noun, its object, dates it
+    whatever the parse made of the sentence (but "a annoncé lundi le rachat" dates the speech)."""
+    span = doc.char_span(tx.start, tx.end, alignment_mode="expand")
+    if span is None or trig.pos_ not in {"NOUN", "PROPN"} or trig.i < span.end:
+        return False
+    if not all(t.pos_ in {"DET", "ADJ", "NUM"} for t in doc[span.end : trig.i]):
+        return False
+    verb = doc[span.start - 1] if span.start > 0 else None
+    return verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() not in _speech_lemmas()
+
+
 def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None) -> TimeRef | None:
     cands = [tx for tx in timexes if sent.start_char <= tx.start < sent.end_char and _usable(tx)]
     if not cands:
@@ -301,7 +313,7 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
         before = trig.doc.text[max(sent.start_char, tx.start - 14) : tx.start].lower()
         if any(w in before for w in ("à compter d", "à partir d", "avec effet")):
             return True  # "la nomination de X, à compter du 1er avril": an effective date, not the speech's
-        return clause_verb(tok).i in chain
+        return clause_verb(tok).i in chain or _between_verb_and_object(trig.doc, tx, trig)
 
     cands = [tx for tx in cands if in_clause(tx)]
     if not cands:
@@ -429,25 +441,49 @@ def _time_from_neighbour(
                 day = tx.spec_value()
                 assert day is not None
                 return TimeRef(day[:10], "day", tx.approximate, "expected", tx.text, tx.start, tx.end)
-    nxt = _sentence_after(sent)
-    if nxt is None:
-        return None
-    root = nxt.root
-    main = _main_verbs(root)
+    nxt: Span | None = sent
+    for _ in range(2):  # the next sentence, or the one after it
+        nxt = _sentence_after(nxt) if nxt is not None else None
+        if nxt is None:
+            return None
+        starts = frozenset() if lemma in lex["money_lemmas"] else lex["start_verbs"]
+        found = _followup_time(nxt, pred, timexes, dct, followup, starts)
+        if found is not None:
+            return found
+    return None
+
+
+def _followup_time(
+    nxt: Span,
+    pred: Token,
+    timexes: list[Timex],
+    dct: PubDate | None,
+    nouns: frozenset[str] | set[str],
+    start_verbs: frozenset[str],
+) -> TimeRef | None:
+    """The time of a sentence whose subject restates the claimed event ("La production doit
+    débuter dans deux ans") or says when its output starts ("Les cellules sortiront des lignes en 2026")."""
+    main = _main_verbs(nxt.root)
     subj = next((c for v in main for c in v.children if c.dep_ in {"nsubj", "nsubj:pass"}), None)
-    if subj is None or subj.lemma_.lower() not in followup:
-        return None
-    if not any(c.dep_ == "det" and "Def" in c.morph.get("Definite", []) for c in subj.children):
-        return None  # "La production", "l'opération": the event already spoken of
-    if any("Cnd" in v.morph.get("Mood", []) for v in main) and not any(
-        "Cnd" in v.morph.get("Mood", []) for v in [pred, *pred.ancestors]
+    if subj is None or not any(
+        c.dep_ == "det" and "Def" in c.morph.get("Definite", []) for c in subj.children
     ):
-        return None  # "L'opération pourrait intervenir dès juin": a hedged report of its own
+        return None  # "La production", "l'opération": the event already spoken of
+    if subj.lemma_.lower() not in nouns and not (
+        main[-1].lemma_.lower() in start_verbs and subj.pos_ == "NOUN"
+    ):
+        return None
+    hedged = any("Cnd" in v.morph.get("Mood", []) for v in main)
+    if hedged and not any("Cnd" in v.morph.get("Mood", []) for v in [pred, *pred.ancestors]):
+        if "mêmes sources" not in nxt.text.lower():
+            return None  # "L'opération pourrait intervenir dès juin": a hedged report of its own
     main_ids = {v.i for v in main}
     for tx in timexes:
         if not (nxt.start_char <= tx.start < nxt.end_char and _usable(tx)):
             continue
-        tok = _timex_token(trig.doc, tx)
-        if tok is not None and tok.head.i in main_ids:
+        tok = _timex_token(nxt.doc, tx)
+        while tok is not None and tok.head.i != tok.i and tok.pos_ not in {"VERB", "AUX"}:
+            tok = tok.head
+        if tok is not None and tok.i in main_ids:
             return _time_ref(tx, main[-1], dct)
     return None
