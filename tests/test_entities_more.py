@@ -102,3 +102,46 @@ def test_a_brand_inside_a_person_name_is_not_the_brand(run: Run) -> None:
     found = names(r)
     assert found.get("Céline Ravel") == "PER"
     assert "Celine" not in found
+
+
+def test_a_name_presented_as_a_brand_is_a_brand(run: Run) -> None:
+    r = run(
+        "Selon le fabricant, OnePlus, la marque sœur d'Oppo, a vendu 10 millions de téléphones. "
+        "Kering a cédé la marque de luxe Balenciaga à un fonds."
+    )
+    found = names(r)
+    assert found.get("OnePlus") == "BRAND", found
+    assert found.get("Balenciaga") == "BRAND", found
+
+
+def test_a_title_after_the_name_makes_a_person(run: Run) -> None:
+    r = run("« Le marché va ralentir », estime Wu Li, fondateur du cabinet Sino Auto Insights.")
+    assert names(r).get("Wu Li") == "PER"
+
+
+def test_events_and_laws_are_not_entities(run: Run) -> None:
+    r = run(
+        "AMD a présenté ses processeurs lors du salon Computex à Taipei. "
+        "Nintendo présentera un Nintendo Direct mardi. Le texte du Biosecure Act vise les sous-traitants."
+    )
+    found = names(r)
+    assert "Nintendo" in found
+    for absent in ("Computex", "Nintendo Direct", "Biosecure Act"):
+        assert absent not in found, found
+
+
+def test_a_name_glued_to_the_full_stop(run: Run) -> None:
+    r = run("Huawei a vendu 1,2 million de téléphones, selon le cabinet GfK. Le groupe reste prudent.")
+    found = names(r)
+    assert found.get("GfK") == "ORG", found
+    assert not any(n.startswith("GfK.") for n in found)
+
+
+def test_a_description_chains_through_a_resolved_subject(run: Run) -> None:
+    r = run(
+        "Samsung Biologics a signé un contrat avec Novartis. Novartis n'a pas commenté.\n\n"
+        "L'entreprise, filiale de Samsung C&T, construira une usine. "
+        "Introduit en Bourse en 2016, le groupe emploie 5 000 personnes."
+    )
+    bio = next(e for e in r.entities if e.name == "Samsung Biologics")
+    assert "le groupe" in [m.text for m in bio.mentions]

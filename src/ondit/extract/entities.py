@@ -48,6 +48,8 @@ _PARTICLES = {
     "&",
 }
 _DEFINITE = {"le", "la", "l'", "l’", "les", "ce", "cet", "cette", "ces"}
+# "face à X", "grâce à X": "à" that does not introduce a place
+_NOT_PLACE_BEFORE_A = {"face", "grâce", "quant", "rapport", "jusqu'", "jusqu’", "vendu", "cédé", "confié"}
 
 
 @dataclass(eq=False)  # an entity is itself: compared and hashed by identity
@@ -89,6 +91,8 @@ class DocEntities:
             described.setdefault(b.id, []).append((min(t.i for t in parts), max(t.i for t in parts) + 1))
         out = []
         for b in self.builders:
+            if b.key.startswith("EVENT:"):
+                continue  # a trade show or broadcast named after its organiser ("un Nintendo Direct")
             mentions = tuple(
                 Mention(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), doc[s:e].text)
                 for s, e in sorted([*b.mentions, *described.get(b.id, [])])
@@ -120,7 +124,11 @@ def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher, dict[str, str
     for i, (form, canon) in enumerate(gazetteer().surface_forms()):
         key = f"G{i}"
         forms[key] = canon
-        gaz.add(key, [tokenizer(form)])
+        toks = tokenizer(form)
+        gaz.add(key, [toks])
+        if len(toks) == 1 and form[-1:].isalnum():
+            # the tokenizer keeps a sentence's full stop on some names ("selon le cabinet GfK.")
+            gaz.add(key, [Doc(vocab, words=[form + "."])])
     sec = PhraseMatcher(vocab, attr="LOWER")
     sec_names: dict[str, str] = {}
     for i, (variant, canon) in enumerate(sorted(sectors().items())):
@@ -219,6 +227,8 @@ def find_entities(doc: Doc) -> DocEntities:
     brand_nouns = set(_strs("brand_nouns"))
     analyst_titles = set(_strs("analyst_titles"))
     product_suffixes = set(_strs("product_suffixes"))
+    person_titles = set(_strs("person_titles"))
+    not_name_heads = set(_strs("not_name_heads"))
 
     furniture = furniture_tokens(doc)
     taken = [i in furniture for i in range(len(doc))]
@@ -295,8 +305,14 @@ def find_entities(doc: Doc) -> DocEntities:
                 and not taken[k]
                 and not doc[k].is_sent_start
                 and doc[k].text not in not_names
+                and not (len(doc[k - 1]) > 1 and doc[k - 1].text.endswith("."))  # "GfK. Le"
             ):
                 k += 1
+            if k > e and doc[k - 1].text in not_name_heads:
+                # "un Nintendo Direct": an event, kept as one span but never listed as an entity
+                take(e, k)
+                extended.append((s, k, "EVENT:" + doc[s:k].text, "ORG", None))
+                continue
             if k > e:
                 take(e, k)
                 tail = doc[k - 1].text.rstrip("+")
@@ -340,6 +356,8 @@ def find_entities(doc: Doc) -> DocEntities:
             span = doc[s:e]
         if not _filter_span(span, not_names):
             continue
+        if len(span) > 1 and span[-1].text in not_name_heads:
+            continue  # "Steve Jobs Theater", "Biosecure Act", "Nintendo Direct"
         label = ent.label_
         typ = SPACY_TO_TYPE.get(label, "ORG")
         take(s, e)
@@ -392,7 +410,7 @@ def find_entities(doc: Doc) -> DocEntities:
         if b is None:
             if entry is not None:
                 name = entry.name
-            elif key.startswith(("SECTOR:", "PRODUCT:")):
+            elif key.startswith(("SECTOR:", "PRODUCT:", "EVENT:")):
                 name = key.split(":", 1)[1]
             else:
                 name = strip_legal(text)
@@ -429,7 +447,7 @@ def find_entities(doc: Doc) -> DocEntities:
     for b in unknown:
         words = b.key[2:].split()
         for other in order:
-            if other is b or other.key.startswith(("SECTOR:", "PRODUCT:")):
+            if other is b or other.key.startswith(("SECTOR:", "PRODUCT:", "EVENT:")):
                 continue
             other_words = fold(other.name).split()
             if len(other_words) > len(words) and other_words[: len(words)] == words:
@@ -439,19 +457,31 @@ def find_entities(doc: Doc) -> DocEntities:
 
     # 6. types: in-document voting, apposition and title cues
     for b in order:
-        if b.kb is not None or b.key.startswith(("SECTOR:", "PRODUCT:")):
+        if b.kb is not None or b.key.startswith(("SECTOR:", "PRODUCT:", "EVENT:")):
             continue
         cues = Counter[str]()
-        for s, _e in b.mentions:
+        for s, e in b.mentions:
             head = _apposition_head(doc[s])
             if head is not None:
                 lemma = head.lemma_.lower()
-                if lemma in analyst_titles or lemma in set(_strs("person_titles")):
+                if lemma in analyst_titles or lemma in person_titles:
                     cues["PER"] += 2
                 elif lemma in brand_nouns:
                     cues["BRAND"] += 2
                 elif lemma in company_nouns:
                     cues["ORG"] += 2
+            # "Tu Le, fondateur du cabinet …": a title in apposition after the name
+            j = e + 1 if e < len(doc) and doc[e].text == "," else e
+            if j < len(doc) and doc[j].lemma_.lower() in person_titles and doc[j].text.islower():
+                cues["PER"] += 2
+            # "à Penly": a name spaCy took for an organisation, after "à", is a place
+            if (
+                s > 0
+                and doc[s - 1].lower_ == "à"
+                and (s < 2 or doc[s - 2].lower_ not in _NOT_PLACE_BEFORE_A)
+                and b.votes.get("PER", 0) == 0
+            ):
+                cues["PLACE"] += 3
         votes = b.votes + cues
         votes.pop("MISC", None)
         if b.name.split()[-1] in product_suffixes and len(b.name.split()) > 1:
@@ -465,10 +495,14 @@ def find_entities(doc: Doc) -> DocEntities:
             b.type = "ORG"
         if all(doc[s].is_sent_start and e - s == 1 and b.votes.get("MISC") for s, e in b.mentions):
             b.type = "DROP"
+    body_start = int(doc.user_data.get("ondit_body_start", 0))
     # a brand is what the text presents as one ("la marque Redmi", "trois marques : Haval, ORA et WEY");
     # a brand of the knowledge base named as a company in the text is a company here
     for b in order:
-        presented = any(_listed_after(doc[s], brand_nouns) for s, _e in b.mentions)
+        # the title is not the article: "Avatr, la marque soutenue par Huawei, …" there presents nothing
+        presented = any(
+            _presented_as(doc, s, e, brand_nouns) for s, e in b.mentions if doc[s].idx >= body_start
+        )
         if b.type == "ORG" and b.kb is None and presented:
             b.type = "BRAND"
         elif b.type == "BRAND" and not presented:
@@ -667,6 +701,34 @@ def _apposition_head(tok: Token) -> Token | None:
     return None
 
 
+def _presented_as(doc: Doc, s: int, e: int, nouns: set[str]) -> bool:
+    """The name [s, e) is presented by one of `nouns`: "les marques A et B", "A, la marque sœur de …",
+    "la marque de streetwear A"."""
+    if _listed_after(doc[s], nouns):
+        return True
+    # "Redmi, la marque à petits prix de Xiaomi" / "OnePlus (marque du groupe …)"
+    j = e
+    if j < len(doc) and doc[j].text in {",", "("}:
+        j += 1
+        if j < len(doc) and doc[j].lower_ in {"la", "sa", "une", "leur", "cette", "le", "l'", "l’"}:
+            j += 1
+        if j < len(doc) and (doc[j].lemma_.lower() in nouns or doc[j].lower_ in nouns):
+            return True
+    # "la marque de streetwear Off-White", "la marque de luxe Fendi"
+    k = s - 1
+    seen_de = False
+    while k >= 0 and s - k <= 4:
+        t = doc[k]
+        if t.lower_ in {"de", "d'", "d’"}:
+            seen_de = True
+        elif seen_de and (t.lemma_.lower() in nouns or t.lower_ in nouns):
+            return True
+        elif not (t.text.islower() and t.pos_ in {"NOUN", "ADJ"}):
+            return False
+        k -= 1
+    return False
+
+
 def _listed_after(tok: Token, nouns: set[str]) -> bool:
     """True when tok is in a list introduced by one of `nouns` ("marques : A, B et C")."""
     sent = sentence_of(tok)
@@ -762,6 +824,18 @@ def _resolve_anaphors(
     sent_starts = sorted(subjects_by_sent)
     out: dict[int, EntityBuilder] = {}
     companies = {t: b for t, b in tok2ent.items() if b.type in {"ORG", "BRAND"} and not b.institution}
+
+    def subjects_of(start: int) -> list[EntityBuilder]:
+        """A sentence's company subjects, descriptions already resolved included: "L'entreprise, filiale
+        de Y, construira … Le groupe est devenu …" chains to the entreprise's referent, not to Y."""
+        described = [
+            b
+            for t, b in out.items()
+            if sent_start(doc[t]) == start and (doc[t].dep_.startswith("nsubj") or doc[t].dep_ == "ROOT")
+        ]
+        named = subjects_by_sent.get(start, [])
+        return [*described, *(b for b in named if b not in described)]
+
     for tok in doc:
         if tok.i in tok2ent or tok.pos_ not in {"NOUN", "PROPN"}:
             continue
@@ -826,7 +900,7 @@ def _resolve_anaphors(
         candidates.extend(tok2ent[t.i] for t in same_toks if t.dep_.startswith("nsubj"))
         idx = sent_starts.index(s_start) if s_start in sent_starts else 0
         for k in range(idx - 1, max(-1, idx - 5), -1):
-            candidates.extend(b for b in subjects_by_sent[sent_starts[k]] if not b.institution)
+            candidates.extend(b for b in subjects_of(sent_starts[k]) if not b.institution)
         candidates.extend(reversed([tok2ent[t.i] for t in same_toks]))
         # "L'entreprise, filiale de Samsung C&T, …": the company whose parent that is
         parent = _stated_parent(doc, tok, tok2ent)
@@ -858,7 +932,7 @@ def _resolve_anaphors(
             # prefer the nearest previous sentence's subject over an entity earlier in this one
             prev_subjects = []
             for k in range(idx - 1, max(-1, idx - 5), -1):
-                prev_subjects = subjects_by_sent[sent_starts[k]]
+                prev_subjects = subjects_of(sent_starts[k])
                 if prev_subjects:
                     break
             in_sentence_subject = [
