@@ -145,3 +145,24 @@ def test_a_description_chains_through_a_resolved_subject(run: Run) -> None:
     )
     bio = next(e for e in r.entities if e.name == "Samsung Biologics")
     assert "le groupe" in [m.text for m in bio.mentions]
+
+
+def test_a_national_market_is_a_sector_when_a_claim_uses_it(run: Run) -> None:
+    r = run("Selon Reuters, Geely Auto va se lancer sur le marché français l'an prochain.")
+    assert names(r).get("marché français") == "SECTOR"
+
+
+def test_two_known_names_run_together_make_a_joint_venture_name(run: Run) -> None:
+    r = run(
+        "Les deux groupes fondent une coentreprise baptisée Renault Geely Powertrain Solutions. "
+        "Renault et Geely en détiendront chacun la moitié."
+    )
+    found = names(r)
+    assert found.get("Renault Geely Powertrain Solutions") == "ORG", found
+    assert {"Renault Group", "Geely Holding"} <= set(found)
+
+
+def test_aircraft_model_after_an_elided_article(run: Run) -> None:
+    r = run("Airbus inaugurera mardi sa nouvelle chaîne d'assemblage de l'A321 à Mobile.")
+    a321 = next(e for e in r.entities if e.name == "Airbus A321")
+    assert a321.type == "PRODUCT" and "A321" in [m.text for m in a321.mentions]

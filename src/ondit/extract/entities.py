@@ -278,6 +278,27 @@ def find_entities(doc: Doc) -> DocEntities:
             take(s, e)
             spans.append((s, e, canon, kb.entries[canon].type, kb.entries[canon]))
 
+    # two known companies run together and followed by more name: a joint venture's name
+    # ("baptisée Toyota Xpeng Intelligent Mobility")
+    spans.sort()
+    joined: list[tuple[int, int, str, str, KBEntry | None]] = []
+    i = 0
+    while i < len(spans):
+        s1, e1, _k1, t1, _en1 = spans[i]
+        if i + 1 < len(spans) and t1 in {"ORG", "BRAND"}:
+            s2, e2, _k2, t2, _en2 = spans[i + 1]
+            k = e2
+            while k < len(doc) and _is_title_case_word(doc[k]) and not taken[k]:
+                k += 1
+            if s2 == e1 and t2 in {"ORG", "BRAND"} and k > e2:
+                take(e2, k)
+                joined.append((s1, k, "", "ORG", None))
+                i += 2
+                continue
+        joined.append(spans[i])
+        i += 1
+    spans = joined
+
     # names built on a known maker: products ("Apple Car", "Galaxy S24") or units ("Iliad Italia")
     extended: list[tuple[int, int, str, str, KBEntry | None]] = []
     for s, e, key, typ, entry in spans:
@@ -329,6 +350,17 @@ def find_entities(doc: Doc) -> DocEntities:
         if free(s, e):
             take(s, e)
             spans.append((s, e, "SECTOR:" + sec_names[doc.vocab.strings[match_id]], "SECTOR", None))
+
+    # 2b. a national or regional market: "le marché américain", "le marché européen"
+    market_adjectives = set(_nationality()) | set(_strs("market_adjectives"))
+    for tok in doc:
+        j = tok.i + 1
+        if tok.lemma_.lower() == "marché" and j < len(doc) and doc[j].lower_ in market_adjectives:
+            if free(tok.i, j + 1) and not (
+                j + 1 < len(doc) and doc[j + 1].lower_ in {"de", "du", "des", "d'"}
+            ):
+                take(tok.i, j + 1)
+                spans.append((tok.i, j + 1, "SECTOR:" + doc[tok.i : j + 1].text.lower(), "SECTOR", None))
 
     # 3. spaCy entities, filtered
     for ent in doc.ents:
