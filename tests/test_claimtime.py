@@ -136,3 +136,41 @@ def test_the_output_starting_two_sentences_later_dates_the_plant(nlp: Language) 
     )
     t = time_of(nlp, text, "construire", published="2024-06-20")
     assert t is not None and (t.value, t.precision, t.role) == ("2027", "year", "expected")
+
+
+def test_a_day_and_its_clock_time_are_one_time(nlp: Language) -> None:
+    text = "Le salon de l'automobile se tiendra le jeudi 5 décembre à 10 heures, porte de Versailles."
+    t = time_of(nlp, text, "salon")
+    assert t is not None and (t.value, t.precision) == ("2024-12-05T10:00", "minute")
+
+
+def test_a_coordinated_clause_of_a_noun_trigger_keeps_its_own_date(nlp: Language) -> None:
+    text = (
+        "L'investissement atteindra 800 millions d'euros et permettra de créer 600 emplois d'ici "
+        "2028, selon le dirigeant."
+    )
+    assert time_of(nlp, text, "investissement") is None
+
+
+def test_a_time_in_the_plan_dates_the_trigger_it_holds(nlp: Language) -> None:
+    text = (
+        "Le constructeur a présenté l'an dernier un plan d'investissement de 2 milliards d'euros "
+        "dans l'hydrogène d'ici 2030."
+    )
+    t = time_of(nlp, text, "investissement")
+    assert t is not None and (t.value, t.role) == ("2030", "expected")
+
+
+def test_a_relative_clause_that_aims_dates_the_trigger(nlp: Language) -> None:
+    text = (
+        "Le groupe a confirmé jeudi préparer l'introduction en Bourse de sa filiale espagnole, "
+        "qu'il vise pour le second semestre 2025 à la Bourse de Madrid."
+    )
+    t = time_of(nlp, text, "introduction")
+    assert t is not None and (t.value, t.precision, t.role) == ("2025-H2", "half", "expected")
+
+
+def test_entrusting_is_not_speech(nlp: Language) -> None:
+    text = "Selon un cabinet, Nvidia pourrait confier 20 % de sa production à Samsung d'ici 2026."
+    t = time_of(nlp, text, "production", published="2024-06-20")
+    assert t is not None and (t.value, t.role) == ("2026", "expected")

@@ -241,17 +241,38 @@ def _xcomp_chain(v: Token) -> list[Token]:
     return out
 
 
-def _in_other_clause(tok: Token, trig: Token) -> bool:
-    """A time under a verb trigger that sits in a clause of its own ("Fondé en 2016, X a levé…",
-    "…, mais le modèle arrivera en mars") dates that clause, not the trigger."""
-    if trig.pos_ not in {"VERB", "AUX"}:
-        return False
+def _in_other_clause(tok: Token, trig: Token, top: Token | None = None) -> bool:
+    """A time that sits in a clause of its own ("Fondé en 2016, X a levé…", "…, mais le modèle
+    arrivera en mars", "L'investissement atteindra 1 milliard et permettra de créer 900 emplois d'ici
+    2027") dates that clause, not the trigger; a participle or relative clause in a noun trigger's
+    phrase ("l'usine, qui ouvrira en 2026", "le projet d'introduction, prévu au premier semestre")
+    is the trigger's."""
+    top = top if top is not None else trig
     cur = tok
-    while cur.i != trig.i and cur.head.i != cur.i:
+    while cur.i != top.i:
+        if cur.head.i == cur.i:
+            return True  # never reached the trigger's phrase
         if cur.pos_ in {"VERB", "AUX"} and not cur.dep_.startswith("aux") and cur.dep_ != "xcomp":
-            return True
+            own = (
+                trig.pos_ not in {"VERB", "AUX"}
+                and cur.dep_.startswith("acl")
+                and cur.head.pos_ in {"NOUN", "PROPN", "PRON"}
+            )
+            if not own:
+                return True
         cur = cur.head
     return False
+
+
+def _speaks(verb: Token) -> bool:
+    """A speech verb, read as speech: "confier" reports only with a clause ("a confié que…", ",
+    confie le patron"), not in "AMD pourrait confier 10 % de sa production à Samsung"."""
+    lemma = verb.lemma_.lower()
+    if lemma not in _speech_lemmas():
+        return False
+    if lemma not in _claim_time_lex()["speech_or_act"]:
+        return True
+    return verb.dep_ == "parataxis" or any(c.dep_ in {"ccomp", "parataxis"} for c in verb.children)
 
 
 def _between_verb_and_object(doc: Doc, tx: Timex, trig: Token) -> bool:
@@ -275,7 +296,7 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
     if pred is not trig:
         # "un accord pourrait être signé d'ici juin": the subject's verb is a modal, the event its xcomp
         chain |= {t.i for t in _xcomp_chain(pred)}
-    if pred is not trig and pred.lemma_.lower() in _speech_lemmas() and trig.pos_ in {"NOUN", "PROPN"}:
+    if pred is not trig and _speaks(pred) and trig.pos_ in {"NOUN", "PROPN"}:
         chain.discard(pred.i)  # "a démenti vendredi tout projet de fusion": Friday dates the denial
     completed = any(c.dep_.startswith("aux") and "Inf" in c.morph.get("VerbForm", []) for c in pred.children)
     for a in pred.ancestors:
@@ -288,6 +309,14 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
         chain.add(a.i)
 
     subtree = {t.i for t in trig.subtree}
+    # the noun phrase a trigger noun complements: "un plan d'investissement", "le projet de rachat"
+    phrase = (
+        trig.head
+        if trig.pos_ in {"NOUN", "PROPN"}
+        and trig.dep_ == "nmod"
+        and trig.head.lemma_.lower() in _claim_time_lex()["container_nouns"]
+        else None
+    )
     for c in trig.children:
         if c.pos_ in {"VERB", "AUX"} and c.lemma_.lower() in _speech_lemmas() and c.i > trig.i:
             subtree -= {t.i for t in c.subtree}  # ", a répété mardi Richard Yu": the incise's own time
@@ -302,6 +331,8 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
         tok = _timex_token(trig.doc, tx)
         attached = tok is not None and (tok.head.i in chain or tok.i in subtree)
         dist = abs(tx.start - trig.idx)
+        if tok is not None and phrase is not None and tok.i in {t.i for t in phrase.subtree}:
+            return (-1, dist)  # "a présenté l'an dernier un plan d'investissement … d'ici 2030"
         return (0 if attached else 1, dist)
 
     def in_clause(tx: Timex) -> bool:
@@ -310,6 +341,14 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
             return False
         if tok.head.i in chain or (tok.i in subtree and not _in_other_clause(tok, trig)):
             return True
+        if (
+            phrase is not None
+            and tok.i in {t.i for t in phrase.subtree}
+            and not _in_other_clause(tok, trig, phrase)
+        ):
+            return True  # "un plan d'investissement … d'ici 2030"
+        if _target_relative(tok, trig):
+            return True  # "l'introduction en Bourse de sa filiale, qu'il vise pour le premier semestre"
         before = trig.doc.text[max(sent.start_char, tx.start - 14) : tx.start].lower()
         if any(w in before for w in ("à compter d", "à partir d", "avec effet")):
             return True  # "la nomination de X, à compter du 1er avril": an effective date, not the speech's
@@ -328,8 +367,46 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
         heads = [_timex_token(trig.doc, tx) for tx in day_first]
         if any(h is not None and h.head.i == predicate_of(trig).i for h in heads):
             cands = day_first
-    tx = _weekday_by_tense(min(cands, key=score), pred, dct)
+    tx = _with_clock_time(_weekday_by_tense(min(cands, key=score), pred, dct), sent, timexes)
     return _time_ref(tx, pred, dct)
+
+
+_CLOCK_GAP = re.compile(r"^,?\s*(?:à|vers|dès)\s+$", re.IGNORECASE)
+
+
+def _with_clock_time(tx: Timex, sent: Span, timexes: list[Timex]) -> Timex:
+    """ "le mardi 9 septembre à 19 heures": the day and its clock time are one minute-precise time."""
+    from dataclasses import replace as dc_replace
+
+    if tx.precision != "day" or not tx.value:
+        return tx
+    text = sent.doc.text
+    for nxt in timexes:
+        if nxt.start < tx.end or nxt.start >= sent.end_char:
+            continue
+        if (
+            _CLOCK_GAP.match(text[tx.end : nxt.start])
+            and nxt.precision == "minute"
+            and (nxt.value or "").startswith(tx.value[:10])
+        ):
+            return dc_replace(nxt, start=tx.start, text=text[tx.start : nxt.end], tense=tx.tense or nxt.tense)
+        break
+    return tx
+
+
+def _target_relative(tok: Token, trig: Token) -> bool:
+    """A relative clause right after the trigger that says when it is aimed for: "l'introduction
+    en Bourse de sa filiale, qu'il vise pour le premier semestre", "le rachat, qu'elle espère
+    boucler d'ici juin"."""
+    v = tok
+    while v.head.i != v.i and not (v.pos_ in {"VERB", "AUX"} and not v.dep_.startswith("aux")):
+        v = v.head
+    while v.dep_ == "xcomp" and v.head.i != v.i:
+        v = v.head
+    if v.lemma_.lower() not in _claim_time_lex()["target_verbs"] or not 0 < v.i - trig.i <= 15:
+        return False
+    que = [c for c in v.children if c.lower_ in {"que", "qu'", "qu’"}]
+    return bool(que) and all(t.pos_ != "VERB" or t.i == v.i for t in trig.doc[trig.i + 1 : que[0].i])
 
 
 _BARE_MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})$")
