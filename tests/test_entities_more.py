@@ -166,3 +166,11 @@ def test_aircraft_model_after_an_elided_article(run: Run) -> None:
     r = run("Airbus inaugurera mardi sa nouvelle chaîne d'assemblage de l'A321 à Mobile.")
     a321 = next(e for e in r.entities if e.name == "Airbus A321")
     assert a321.type == "PRODUCT" and "A321" in [m.text for m in a321.mentions]
+
+
+def test_a_family_is_not_a_person(run: Run) -> None:
+    r = run(
+        "Le laboratoire est contrôlé par la famille Mérieux "
+        "par l'intermédiaire de la holding Institut Mérieux."
+    )
+    assert not any(t == "PER" for t in names(r).values()), names(r)

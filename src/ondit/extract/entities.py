@@ -527,6 +527,11 @@ def find_entities(doc: Doc) -> DocEntities:
             b.type = "ORG"
         if all(doc[s].is_sent_start and e - s == 1 and b.votes.get("MISC") for s, e in b.mentions):
             b.type = "DROP"
+        # "la famille Beaufour": a family is neither a person nor a company
+        if all(
+            s > 0 and doc[s - 1].lower_ in {"famille", "familles", "clan", "dynastie"} for s, _e in b.mentions
+        ):
+            b.type = "DROP"
     body_start = int(doc.user_data.get("ondit_body_start", 0))
     # a brand is what the text presents as one ("la marque Redmi", "trois marques : Haval, ORA et WEY");
     # a brand of the knowledge base named as a company in the text is a company here
