@@ -30,6 +30,7 @@ ENTITY_FIELDS = {
     "descriptors",
     "ambiguous",
 }
+OPTIONAL_FIELDS = {"city"}
 # Lowercase French words that must never be an alias on their own.
 FRENCH_COMMON_WORDS = {
     "orange",
@@ -81,7 +82,7 @@ def test_entity_count(entities: list[dict[str, Any]]) -> None:
 
 def test_entity_fields_and_types(entities: list[dict[str, Any]]) -> None:
     for e in entities:
-        assert set(e) == ENTITY_FIELDS, e.get("name")
+        assert ENTITY_FIELDS <= set(e) <= ENTITY_FIELDS | OPTIONAL_FIELDS, e.get("name")
         assert isinstance(e["name"], str)
         assert e["name"].strip() == e["name"] != "", e
         assert e["type"] in ALLOWED_TYPES, e["name"]
@@ -191,3 +192,26 @@ def test_sector_variants_unique_within_sector(sectors: list[dict[str, Any]]) -> 
         for f in forms:
             counts[f] += 1
         assert all(n == 1 for n in counts.values()), s["name"]
+
+
+def test_cities(entities: list[dict[str, Any]]) -> None:
+    """`city` (optional) is the headquarters' city as French news writes it: a capitalised name."""
+    with_city = [e for e in entities if "city" in e]
+    assert len(with_city) >= 100
+    for e in with_city:
+        city = e["city"]
+        assert isinstance(city, str) and city.strip() == city != "", e["name"]
+        assert city[0].isupper(), (e["name"], city)
+        assert e["country"], f"{e['name']}: a city without a country"
+    by_name = {e["name"]: e for e in entities}
+    assert by_name["BYD"]["city"] == "Shenzhen"
+    assert by_name["Xiaomi"]["city"] == "Pékin"
+    assert by_name["Changan Automobile"]["city"] == "Chongqing"
+
+
+def test_city_loaded() -> None:
+    from ondit.extract.gazetteer import gazetteer
+
+    kb = gazetteer()
+    assert kb.entries["BYD"].city == "Shenzhen"
+    assert all(isinstance(e.city, str) for e in kb.entries.values())

@@ -247,3 +247,12 @@ def test_score_timeml_on_a_small_file(tmp_path: Path) -> None:
 def test_score_timeml_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="nowhere"):
         score_timeml(tmp_path / "nowhere")
+
+
+def test_the_same_day_is_the_day_just_named() -> None:
+    found = values(
+        "Le groupe a inauguré le 23 mars son usine de Douai. Le même jour, la Région a signé un accord."
+    )
+    assert found == [("le 23 mars", "2021-03-23"), ("Le même jour", "2021-03-23")]
+    t = one("Le même jour, la Région a signé un accord avec le groupe.")
+    assert t.value is None and t.text == "Le même jour"

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from ondit import lexicons
 from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.model import Source
+from ondit.nlp.sents import sent_start
 
 _CONDITIONAL = re.compile(r"(?:rait|raient|rais|rions|riez)$")
 
@@ -36,6 +37,8 @@ class Speaker:
 
     def covers(self, trigger: Token) -> bool:
         """Whether the claim at `trigger` is in what this speaker says."""
+        if _background_participle(trigger):
+            return False  # "X, contrôlé par Y, prépare …, révèle Bloomberg": the outlet's background
         if self.verb < 0:
             return True
         verb = trigger.doc[self.verb]
@@ -52,6 +55,15 @@ class Speaker:
             and verb.head.i in ancestors
             and verb.i > trigger.i
         )
+
+
+def _background_participle(tok: Token) -> bool:
+    """A past participle describing a noun ("le constructeur contrôlé par Changan", "X, détenu par Y,")."""
+    if "Part" not in tok.morph.get("VerbForm", []) or any(c.dep_.startswith("aux") for c in tok.children):
+        return False
+    if tok.dep_ == "acl" and tok.head.i < tok.i:
+        return True
+    return tok.dep_ in {"acl", "advcl"} and tok.i > 0 and tok.doc[tok.i - 1].text == ","
 
 
 @cache
@@ -127,6 +139,12 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
             # "selon ses propres chiffres": the company the claim is about speaks
             return Speaker("", "self", None, None, toks)
     named = entities_in(tok, ents, {"ORG", "BRAND", "PER", "MEDIA"})
+    if not named and head_entity is None:
+        # "le quotidien italien Il Sole 24 Ore": a name the parser did not hang on the noun it follows
+        after = _name_after(tok, ents)
+        if after is not None:
+            named = [after[0]]
+            toks = tuple(sorted({*toks, *after[1]}))
     # "l'analyste Alan Kang de LMC Automotive", "les analystes de Bernstein"
     if lemma in lex["analyst_heads"] or lemma in lex["analyst_titles"]:
         per = next((b for b in named if b.type == "PER"), None)
@@ -154,7 +172,22 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
                 firm.name, "analyst", firm, None, toks
             )  # "le cabinet IDC", "les analystes de Wedbush"
         return Speaker(_np_text(tok), "analyst", None, None, toks)
+    if head_entity is None and lemma in {"un", "une"} and tok.pos_ == "PRON":
+        # "l'une de ces sources": one of the sources named before, in its own words
+        part = next(
+            (c for c in tok.children if c.dep_ == "nmod" and c.lemma_.lower() in lex["anonymous_heads"]),
+            None,
+        )
+        if part is not None:
+            whole = speaker_of_np(part, ents)
+            via = whole.via if whole is not None else None
+            return Speaker(_np_text(tok), "anonymous", None, None, toks, via)
     if head_entity is None and (lemma in lex["anonymous_heads"] or tok.lower_ in lex["anonymous_heads"]):
+        if _refers_back(tok):
+            # "selon ces mêmes sources", "a précisé cette source": the report of an earlier sentence goes on
+            earlier = _earlier_reporter(tok)
+            if earlier is not None:
+                return Speaker(earlier.name, earlier.kind, earlier.entity, earlier.of, toks, earlier.via)
         via = None
         for c in tok.children:
             if c.dep_ in {"nmod", "acl"}:
@@ -176,9 +209,22 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
                 return _speaker_for_entity(b, toks)
     if head_entity is None and (lemma in lex["media_work_heads"] or lemma in _media_nouns()):
         # "selon des informations de La Lettre", "selon le média chinois LatePost": a media we do not know
+        known = next((m for m in named if m.type == "MEDIA"), None)
+        if known is not None:
+            return _speaker_for_entity(known, toks)
         name = _capitalised_name(tok, toks)
         if name:
             return Speaker(name, "media", None, None, toks)
+        if lemma in _media_nouns():
+            # "selon le journal", "précise l'agence": the media named before
+            earlier_media = _earlier_media(tok, ents)
+            if earlier_media is not None:
+                return _speaker_for_entity(earlier_media, toks)
+    if head_entity is None and lemma in lex["organ_heads"] and lemma not in _media_nouns():
+        # "un communiqué du groupe", "a rappelé le porte-parole": the company the claim is about speaks
+        owners = [c for c in tok.children if c.dep_ == "nmod"]
+        if all(_describes_company(c) for c in owners) and not named:
+            return Speaker("", "self", None, None, toks)
     if head_entity is None and (lemma in lex["official_heads"] or lemma in lex["official_titles"]):
         per = next((b for b in named if b.type == "PER"), None)
         if per is not None:
@@ -188,7 +234,90 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
         return _speaker_for_entity(named[0], toks)
     if head_entity is not None:
         return _speaker_for_entity(head_entity, toks)
+    if _describes_company(tok):
+        # "a indiqué le groupe de Chongqing": a description the entity stage left unresolved
+        return Speaker("", "self", None, None, toks)
     return None
+
+
+def _describes_company(tok: Token) -> bool:
+    """ "le groupe", "du constructeur", "la marque": a company named by what it is."""
+    if tok.pos_ not in {"NOUN", "PROPN"} or tok.lemma_.lower() not in _company_nouns():
+        return False
+    det = [c for c in tok.children if c.dep_ == "det"]
+    if det:
+        return det[0].lower_ in {"le", "la", "l'", "l’", "ce", "cet", "cette"}
+    return any(c.dep_ == "case" and c.lower_ in {"du", "au"} for c in tok.children)
+
+
+@cache
+def _company_nouns() -> frozenset[str]:
+    return frozenset(lexicons.load("entities_fr")["anaphoric_nouns"])
+
+
+def _refers_back(tok: Token) -> bool:
+    """ "ces sources", "les mêmes sources", "cette source"."""
+    return any(
+        (c.dep_ == "det" and c.lower_ in {"ces", "cette", "ce", "cet"})
+        or (c.dep_ == "amod" and c.lemma_.lower() == "même")
+        for c in tok.children
+    )
+
+
+_MEMORY = "ondit_attr_speakers"
+
+
+def _earlier_reporter(tok: Token) -> Speaker | None:
+    """The innermost reporting speaker of the last earlier sentence that named one."""
+    memo: dict[int, list[Speaker]] = tok.doc.user_data.get(_MEMORY, {})
+    here = sent_start(tok)
+    for start in sorted((s for s in memo if s < here), reverse=True):
+        reporters = [sp for sp in memo[start] if sp.kind in {"anonymous", "media", "agency", "analyst"}]
+        if reporters:
+            return reporters[-1]
+    return None
+
+
+def _earlier_media(tok: Token, ents: DocEntities) -> EntityBuilder | None:
+    """The media named last before tok: "selon le journal" after "rapporte le quotidien Nikkei"."""
+    if any(c.dep_ == "nmod" for c in tok.children):
+        return None  # "le site de Douai" is a plant
+    det = [c for c in tok.children if c.dep_ == "det"]
+    if not det or det[0].lower_ not in {"le", "la", "l'", "l’", "ce", "cet", "cette"}:
+        return None
+    agency = tok.lemma_.lower() == "agence"
+    seen: list[EntityBuilder] = []
+    for i in range(tok.i - 1, -1, -1):
+        b = ents.tok2ent.get(i)
+        if b is not None and b.type == "MEDIA" and b not in seen:
+            seen.append(b)
+    if agency:
+        return next((b for b in seen if b.kb is not None and b.kb.kind == "agency"), None)
+    return seen[0] if seen else None
+
+
+def _name_after(head: Token, ents: DocEntities) -> tuple[EntityBuilder, range] | None:
+    """The name right after a noun and its adjectives: "le média chinois LatePost" -> LatePost."""
+    lex = _lex()
+    lemma = head.lemma_.lower()
+    if not (
+        lemma in _media_nouns()
+        or lemma in lex["media_work_heads"]
+        or lemma in lex["analyst_heads"]
+        or lemma in lex["analyst_titles"]
+        or lemma in lex["official_titles"]
+        or lemma in lex["organ_heads"]
+    ):
+        return None
+    doc = head.doc
+    j = head.i + 1
+    while j < head.sent.end and doc[j].pos_ == "ADJ" and ents.entity_at(doc[j]) is None:
+        j += 1
+    b = ents.entity_at(doc[j]) if j < head.sent.end else None
+    if b is None or b.type not in {"MEDIA", "ORG", "PER"} or j not in ents.tok2ent:
+        return None
+    span = next((range(s, e) for s, e in b.mentions if s <= j < e), range(j, j + 1))
+    return b, span
 
 
 @cache
@@ -262,12 +391,20 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             continue
         if governed_by_modal(tok):
             continue
-        subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"}]
+        # a clause the parser hung as subject ("« X n'est pas à vendre », a déclaré Y") is the quote
+        subj = [
+            c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"} and c.pos_ not in {"VERB", "AUX"}
+        ]
         incise = _after_comma(tok) and (not subj or subj[0].i > tok.i)
         if not subj and incise:
             # an incise whose inverted subject the parser took for an object: ", a confirmé le fabricant."
             subj = [
-                c for c in tok.children if c.dep_ == "obj" and c.i > tok.i and c.pos_ in {"NOUN", "PROPN"}
+                c
+                for c in tok.children
+                if c.dep_ == "obj"
+                and c.i > tok.i
+                and (c.pos_ in {"NOUN", "PROPN"} or c.lemma_.lower() in {"un", "une"})
+                and not _in_timex(c)
             ]
         if not subj and incise:
             inv = _inverted_subject(tok)
@@ -282,7 +419,7 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             if ante is None:
                 continue
             s = ante
-        if s.pos_ == "PRON" and ents.entity_at(s) is None:
+        if s.pos_ == "PRON" and ents.entity_at(s) is None and s.lemma_.lower() not in {"un", "une"}:
             continue  # a pronoun, not a name the tagger took for one ("Deezer" tagged PRON)
         has_complement = any(c.dep_ in {"ccomp", "xcomp", "obj", "parataxis"} for c in tok.children)
         inverted = s.i > tok.i  # "affirme le Wall Street Journal", "rapportent deux sources"
@@ -292,10 +429,16 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
         if sp is None:
             continue
         if sp.via is None:
-            for c in s.children:
-                if c.dep_ == "nmod" and _is_media_dative(c, ents):
-                    b = ents.entity_at(c)
-                    assert b is not None
+            # "deux sources à Reuters", "ont déclaré à l'AFP deux personnes": the media they spoke to
+            told = [
+                c
+                for c in tok.children
+                if c.dep_ in {"obl", "obl:arg", "obl:mod", "iobj"}
+                and any(k.dep_ == "case" and k.lower_ in {"à", "au"} for k in c.children)
+            ]
+            for c in [*(c for c in s.children if c.dep_ == "nmod"), *told]:
+                b = ents.entity_at(c)
+                if b is not None and b.type == "MEDIA" and b.name != sp.name and sp.kind != "self":
                     sp = Speaker(
                         sp.name,
                         sp.kind,
@@ -316,8 +459,10 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                     cited.tokens,
                     Source(sp.name, sp.kind),
                     tok.i,
+                    incise,
                 )
             )
+    sent.doc.user_data.setdefault(_MEMORY, {})[sent.start] = speakers
     return tokens, speakers
 
 
@@ -329,13 +474,21 @@ def _inverted_subject(verb: Token) -> Token | None:
     while j < verb.sent.end:
         t = doc[j]
         in_time = any(s <= t.idx < e for s, e in spans)
-        if t.pos_ in {"NOUN", "PROPN"} and not in_time:
+        dative = any(c.dep_ == "case" and c.lower_ in {"à", "au", "aux"} for c in t.children)
+        if t.pos_ in {"NOUN", "PROPN"} and not in_time and not dative:
             # the head of its phrase: "l'agence Reuters" -> agence, "le porte-parole" -> porte-parole
             return t
-        if not (t.pos_ in {"ADV", "DET", "ADJ", "NUM", "ADP", "PART"} or in_time or t.text in {"-", "'"}):
+        if not (
+            t.pos_ in {"ADV", "DET", "ADJ", "NUM", "ADP", "PART"} or in_time or dative or t.text in {"-", "'"}
+        ):
             return None
         j += 1
     return None
+
+
+def _in_timex(tok: Token) -> bool:
+    """ "a répété mardi Richard Yu": a date between the verb and its inverted subject is no speaker."""
+    return any(tx.start <= tok.idx < tx.end for tx in tok.doc._.ondit_timexes or [])
 
 
 def _after_comma(verb: Token) -> bool:
@@ -354,11 +507,6 @@ def _cited_by(verb: Token, subj: Token, ents: DocEntities) -> Speaker | None:
                         if sp is not None:
                             return sp
     return None
-
-
-def _is_media_dative(tok: Token, ents: DocEntities) -> bool:
-    b = ents.entity_at(tok)
-    return b is not None and b.type == "MEDIA"
 
 
 _CLOSING = re.compile(

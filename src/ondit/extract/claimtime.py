@@ -67,7 +67,19 @@ def _role_for(tx: Timex, pred: Token, dct: PubDate | None) -> Literal["occurred"
             return "occurred"
         if start > ref_end:
             return "expected"
+    if _expected_passive(pred):
+        return "expected"  # "la finalisation est attendue au troisième trimestre"
     return "occurred" if _past_tense(pred) else "expected"
+
+
+def _expected_passive(pred: Token) -> bool:
+    """ "est attendue", "est prévue", "sont programmés": a present passive that looks ahead."""
+    if pred.lemma_.lower() not in _claim_time_lex()["expected_participles"]:
+        return False
+    auxes = [c for c in pred.children if c.dep_.startswith("aux")]
+    return any(c.lemma_ == "être" and "Pres" in c.morph.get("Tense", []) for c in auxes) and not any(
+        c.lemma_ == "avoir" for c in auxes
+    )
 
 
 def _period_bounds(value: str) -> tuple[str, str] | None:
@@ -217,13 +229,74 @@ def _usable(tx: Timex) -> bool:
     return tx.value is None or bool(_ISO_VALUE.match(tx.value))
 
 
+def _xcomp_chain(v: Token) -> list[Token]:
+    out: list[Token] = []
+    cur = v
+    for _ in range(3):
+        nxt = next((c for c in cur.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
+        if nxt is None:
+            break
+        out.append(nxt)
+        cur = nxt
+    return out
+
+
+def _in_other_clause(tok: Token, trig: Token, top: Token | None = None) -> bool:
+    """A time that sits in a clause of its own ("Fondé en 2016, X a levé…", "…, mais le modèle
+    arrivera en mars", "L'investissement atteindra 1 milliard et permettra de créer 900 emplois d'ici
+    2027") dates that clause, not the trigger; a participle or relative clause in a noun trigger's
+    phrase ("l'usine, qui ouvrira en 2026", "le projet d'introduction, prévu au premier semestre")
+    is the trigger's."""
+    top = top if top is not None else trig
+    cur = tok
+    while cur.i != top.i:
+        if cur.head.i == cur.i:
+            return True  # never reached the trigger's phrase
+        if cur.pos_ in {"VERB", "AUX"} and not cur.dep_.startswith("aux") and cur.dep_ != "xcomp":
+            own = (
+                trig.pos_ not in {"VERB", "AUX"}
+                and cur.dep_.startswith("acl")
+                and cur.head.pos_ in {"NOUN", "PROPN", "PRON"}
+            )
+            if not own:
+                return True
+        cur = cur.head
+    return False
+
+
+def _speaks(verb: Token) -> bool:
+    """A speech verb, read as speech: "confier" reports only with a clause ("a confié que…", ",
+    confie le patron"), not in "AMD pourrait confier 10 % de sa production à Samsung"."""
+    lemma = verb.lemma_.lower()
+    if lemma not in _speech_lemmas():
+        return False
+    if lemma not in _claim_time_lex()["speech_or_act"]:
+        return True
+    return verb.dep_ == "parataxis" or any(c.dep_ in {"ccomp", "parataxis"} for c in verb.children)
+
+
+def _between_verb_and_object(doc: Doc, tx: Timex, trig: Token) -> bool:
+    """ "ont signé lundi un accord": a time between a verb and the trigger noun, its object, dates it
+    whatever the parse made of the sentence (but "a annoncé lundi le rachat" dates the speech)."""
+    span = doc.char_span(tx.start, tx.end, alignment_mode="expand")
+    if span is None or trig.pos_ not in {"NOUN", "PROPN"} or trig.i < span.end:
+        return False
+    if not all(t.pos_ in {"DET", "ADJ", "NUM"} for t in doc[span.end : trig.i]):
+        return False
+    verb = doc[span.start - 1] if span.start > 0 else None
+    return verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() not in _speech_lemmas()
+
+
 def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None) -> TimeRef | None:
     cands = [tx for tx in timexes if sent.start_char <= tx.start < sent.end_char and _usable(tx)]
     if not cands:
-        return None
+        return _time_from_neighbour(trig, sent, timexes, dct)
     pred = predicate_of(trig)
     chain = {trig.i, pred.i}
-    if pred is not trig and pred.lemma_.lower() in _speech_lemmas() and trig.pos_ in {"NOUN", "PROPN"}:
+    if pred is not trig:
+        # "un accord pourrait être signé d'ici juin": the subject's verb is a modal, the event its xcomp
+        chain |= {t.i for t in _xcomp_chain(pred)}
+    if pred is not trig and _speaks(pred) and trig.pos_ in {"NOUN", "PROPN"}:
         chain.discard(pred.i)  # "a démenti vendredi tout projet de fusion": Friday dates the denial
     completed = any(c.dep_.startswith("aux") and "Inf" in c.morph.get("VerbForm", []) for c in pred.children)
     for a in pred.ancestors:
@@ -236,6 +309,14 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
         chain.add(a.i)
 
     subtree = {t.i for t in trig.subtree}
+    # the noun phrase a trigger noun complements: "un plan d'investissement", "le projet de rachat"
+    phrase = (
+        trig.head
+        if trig.pos_ in {"NOUN", "PROPN"}
+        and trig.dep_ == "nmod"
+        and trig.head.lemma_.lower() in _claim_time_lex()["container_nouns"]
+        else None
+    )
     for c in trig.children:
         if c.pos_ in {"VERB", "AUX"} and c.lemma_.lower() in _speech_lemmas() and c.i > trig.i:
             subtree -= {t.i for t in c.subtree}  # ", a répété mardi Richard Yu": the incise's own time
@@ -250,22 +331,32 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
         tok = _timex_token(trig.doc, tx)
         attached = tok is not None and (tok.head.i in chain or tok.i in subtree)
         dist = abs(tx.start - trig.idx)
+        if tok is not None and phrase is not None and tok.i in {t.i for t in phrase.subtree}:
+            return (-1, dist)  # "a présenté l'an dernier un plan d'investissement … d'ici 2030"
         return (0 if attached else 1, dist)
 
     def in_clause(tx: Timex) -> bool:
         tok = _timex_token(trig.doc, tx)
         if tok is None:
             return False
-        if tok.head.i in chain or tok.i in subtree:
+        if tok.head.i in chain or (tok.i in subtree and not _in_other_clause(tok, trig)):
             return True
+        if (
+            phrase is not None
+            and tok.i in {t.i for t in phrase.subtree}
+            and not _in_other_clause(tok, trig, phrase)
+        ):
+            return True  # "un plan d'investissement … d'ici 2030"
+        if _target_relative(tok, trig):
+            return True  # "l'introduction en Bourse de sa filiale, qu'il vise pour le premier semestre"
         before = trig.doc.text[max(sent.start_char, tx.start - 14) : tx.start].lower()
         if any(w in before for w in ("à compter d", "à partir d", "avec effet")):
             return True  # "la nomination de X, à compter du 1er avril": an effective date, not the speech's
-        return clause_verb(tok).i in chain
+        return clause_verb(tok).i in chain or _between_verb_and_object(trig.doc, tx, trig)
 
     cands = [tx for tx in cands if in_clause(tx)]
     if not cands:
-        return None
+        return _time_from_neighbour(trig, sent, timexes, dct)
     if (
         trig.pos_ == "NOUN"
         and predicate_of(trig) is not trig
@@ -276,7 +367,80 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
         heads = [_timex_token(trig.doc, tx) for tx in day_first]
         if any(h is not None and h.head.i == predicate_of(trig).i for h in heads):
             cands = day_first
-    tx = _weekday_by_tense(min(cands, key=score), pred, dct)
+    tx = _with_clock_time(_weekday_by_tense(min(cands, key=score), pred, dct), sent, timexes)
+    return _time_ref(tx, pred, dct)
+
+
+_CLOCK_GAP = re.compile(r"^,?\s*(?:à|vers|dès)\s+$", re.IGNORECASE)
+
+
+def _with_clock_time(tx: Timex, sent: Span, timexes: list[Timex]) -> Timex:
+    """ "le mardi 9 septembre à 19 heures": the day and its clock time are one minute-precise time."""
+    from dataclasses import replace as dc_replace
+
+    if tx.precision != "day" or not tx.value:
+        return tx
+    text = sent.doc.text
+    for nxt in timexes:
+        if nxt.start < tx.end or nxt.start >= sent.end_char:
+            continue
+        if (
+            _CLOCK_GAP.match(text[tx.end : nxt.start])
+            and nxt.precision == "minute"
+            and (nxt.value or "").startswith(tx.value[:10])
+        ):
+            return dc_replace(nxt, start=tx.start, text=text[tx.start : nxt.end], tense=tx.tense or nxt.tense)
+        break
+    return tx
+
+
+def _target_relative(tok: Token, trig: Token) -> bool:
+    """A relative clause right after the trigger that says when it is aimed for: "l'introduction
+    en Bourse de sa filiale, qu'il vise pour le premier semestre", "le rachat, qu'elle espère
+    boucler d'ici juin"."""
+    v = tok
+    while v.head.i != v.i and not (v.pos_ in {"VERB", "AUX"} and not v.dep_.startswith("aux")):
+        v = v.head
+    while v.dep_ == "xcomp" and v.head.i != v.i:
+        v = v.head
+    if v.lemma_.lower() not in _claim_time_lex()["target_verbs"] or not 0 < v.i - trig.i <= 15:
+        return False
+    que = [c for c in v.children if c.lower_ in {"que", "qu'", "qu’"}]
+    return bool(que) and all(t.pos_ != "VERB" or t.i == v.i for t in trig.doc[trig.i + 1 : que[0].i])
+
+
+_BARE_MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})$")
+_PLANNING_MODALS = {"devoir", "pouvoir", "aller", "prévoir", "compter", "vouloir", "espérer", "viser"}
+
+
+def _month_by_tense(tx: Timex, pred: Token, dct: PubDate | None) -> Timex:
+    """ "en janvier" alone is the coming January for "lancera", the last one for "a lancé"."""
+    from dataclasses import replace as dc_replace
+
+    m = _BARE_MONTH_VALUE.match(tx.value or "")
+    if m is None or dct is None or dct.month is None:
+        return tx
+    if any(ch.isdigit() for ch in tx.text):
+        return tx  # "janvier 2025" names its year
+    year, month = int(m.group(1)), int(m.group(2))
+    if year != dct.year:
+        return tx
+    if tx.tense is not None:
+        future, past = tx.tense == "future", tx.tense == "past"  # "d'ici janvier"
+    else:
+        future = _future_tense(pred) or (
+            pred.dep_ == "xcomp" and pred.head.lemma_.lower() in _PLANNING_MODALS
+        )
+        past = not future and _past_tense(pred)
+    if future and month < dct.month:
+        return dc_replace(tx, value=f"{year + 1:04d}-{month:02d}")
+    if past and month > dct.month:
+        return dc_replace(tx, value=f"{year - 1:04d}-{month:02d}")
+    return tx
+
+
+def _time_ref(tx: Timex, pred: Token, dct: PubDate | None) -> TimeRef:
+    tx = _month_by_tense(tx, pred, dct)
     return TimeRef(
         tx.spec_value(),
         tx.precision if tx.spec_value() else _precision_of_words(tx.text),
@@ -286,3 +450,117 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
         tx.start,
         tx.end,
     )
+
+
+@cache
+def _claim_time_lex() -> dict[str, frozenset[str]]:
+    lex = lexicons.load("time_fr")["claim_time"]
+    return {k: frozenset(v) for k, v in lex.items()}
+
+
+def _sentence_after(sent: Span) -> Span | None:
+    """The next sentence of the same paragraph."""
+    doc = sent.doc
+    i = sent.end
+    while i < len(doc) and doc[i].is_space:
+        if "\n" in doc[i].text:
+            return None
+        i += 1
+    if i >= len(doc) or "\n" in doc.text[sent.end_char : doc[i].idx]:
+        return None
+    return doc[i].sent
+
+
+def _sentence_before(sent: Span) -> Span | None:
+    """The previous sentence, even across a paragraph break."""
+    doc = sent.doc
+    i = sent.start - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    return doc[i].sent if i >= 0 else None
+
+
+def _main_verbs(root: Token) -> list[Token]:
+    return [root, *_xcomp_chain(root)]
+
+
+def _time_from_neighbour(
+    trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
+) -> TimeRef | None:
+    """A claim its own sentence leaves undated, dated by the sentence that continues it.
+
+    "Mazda construira une usine de cellules. La production doit débuter dans deux ans." and
+    "La keynote se tiendra le 9 septembre. Apple devrait y présenter l'iPhone 17."
+    """
+    lex = _claim_time_lex()
+    lemma = trig.lemma_.lower()
+    if lemma in lex["ongoing_lemmas"]:
+        return None
+    followup = lex["deal_nouns"] | (set() if lemma in lex["money_lemmas"] else lex["production_nouns"])
+    pred = predicate_of(trig)
+    # "Apple devrait y présenter …": "y" is the event the previous sentence dates
+    verbs = [pred, *_xcomp_chain(pred), *([trig] if trig.pos_ in {"VERB", "AUX"} else [])]
+    if any(c.lower_ == "y" and c.pos_ == "PRON" for v in verbs for c in v.children):
+        prev = _sentence_before(sent)
+        today = dct.date() if dct is not None else None
+        if prev is not None and today is not None:
+            upcoming = [
+                tx
+                for tx in timexes
+                if prev.start_char <= tx.start < prev.end_char
+                and _usable(tx)
+                and tx.precision in {"day", "minute"}
+                and tx.value is not None
+                and tx.value[:10] > today.isoformat()
+            ]
+            if upcoming:
+                tx = upcoming[-1]
+                day = tx.spec_value()
+                assert day is not None
+                return TimeRef(day[:10], "day", tx.approximate, "expected", tx.text, tx.start, tx.end)
+    nxt: Span | None = sent
+    for _ in range(2):  # the next sentence, or the one after it
+        nxt = _sentence_after(nxt) if nxt is not None else None
+        if nxt is None:
+            return None
+        starts = frozenset() if lemma in lex["money_lemmas"] else lex["start_verbs"]
+        found = _followup_time(nxt, pred, timexes, dct, followup, starts)
+        if found is not None:
+            return found
+    return None
+
+
+def _followup_time(
+    nxt: Span,
+    pred: Token,
+    timexes: list[Timex],
+    dct: PubDate | None,
+    nouns: frozenset[str] | set[str],
+    start_verbs: frozenset[str],
+) -> TimeRef | None:
+    """The time of a sentence whose subject restates the claimed event ("La production doit
+    débuter dans deux ans") or says when its output starts ("Les cellules sortiront des lignes en 2026")."""
+    main = _main_verbs(nxt.root)
+    subj = next((c for v in main for c in v.children if c.dep_ in {"nsubj", "nsubj:pass"}), None)
+    if subj is None or not any(
+        c.dep_ == "det" and "Def" in c.morph.get("Definite", []) for c in subj.children
+    ):
+        return None  # "La production", "l'opération": the event already spoken of
+    if subj.lemma_.lower() not in nouns and not (
+        main[-1].lemma_.lower() in start_verbs and subj.pos_ == "NOUN"
+    ):
+        return None
+    hedged = any("Cnd" in v.morph.get("Mood", []) for v in main)
+    if hedged and not any("Cnd" in v.morph.get("Mood", []) for v in [pred, *pred.ancestors]):
+        if "mêmes sources" not in nxt.text.lower():
+            return None  # "L'opération pourrait intervenir dès juin": a hedged report of its own
+    main_ids = {v.i for v in main}
+    for tx in timexes:
+        if not (nxt.start_char <= tx.start < nxt.end_char and _usable(tx)):
+            continue
+        tok = _timex_token(nxt.doc, tx)
+        while tok is not None and tok.head.i != tok.i and tok.pos_ not in {"VERB", "AUX"}:
+            tok = tok.head
+        if tok is not None and tok.i in main_ids:
+            return _time_ref(tx, main[-1], dct)
+    return None

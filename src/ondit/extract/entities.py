@@ -18,7 +18,8 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from ondit import lexicons
-from ondit.extract.gazetteer import KBEntry, fold, gazetteer, sectors
+from ondit.extract.furniture import dateline
+from ondit.extract.gazetteer import Gazetteer, KBEntry, fold, gazetteer, sectors
 from ondit.model import Entity, Mention
 from ondit.nlp.sents import sent_start, sentence_of, sentences
 
@@ -47,6 +48,8 @@ _PARTICLES = {
     "&",
 }
 _DEFINITE = {"le", "la", "l'", "l’", "les", "ce", "cet", "cette", "ces"}
+# "face à X", "grâce à X": "à" that does not introduce a place
+_NOT_PLACE_BEFORE_A = {"face", "grâce", "quant", "rapport", "jusqu'", "jusqu’", "vendu", "cédé", "confié"}
 
 
 @dataclass(eq=False)  # an entity is itself: compared and hashed by identity
@@ -62,6 +65,8 @@ class EntityBuilder:
     maker: str | None = None  # for a PRODUCT named after its maker
     country: str = ""
     descriptors: set[str] = field(default_factory=set)
+    city: str = ""
+    institution: bool = False  # a state body, region or stock exchange: never "le groupe", "l'entreprise"
     id: str = ""
 
 
@@ -86,6 +91,8 @@ class DocEntities:
             described.setdefault(b.id, []).append((min(t.i for t in parts), max(t.i for t in parts) + 1))
         out = []
         for b in self.builders:
+            if b.key.startswith("EVENT:"):
+                continue  # a trade show or broadcast named after its organiser ("un Nintendo Direct")
             mentions = tuple(
                 Mention(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), doc[s:e].text)
                 for s, e in sorted([*b.mentions, *described.get(b.id, [])])
@@ -117,7 +124,11 @@ def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher, dict[str, str
     for i, (form, canon) in enumerate(gazetteer().surface_forms()):
         key = f"G{i}"
         forms[key] = canon
-        gaz.add(key, [tokenizer(form)])
+        toks = tokenizer(form)
+        gaz.add(key, [toks])
+        if len(toks) == 1 and form[-1:].isalnum():
+            # the tokenizer keeps a sentence's full stop on some names ("selon le cabinet GfK.")
+            gaz.add(key, [Doc(vocab, words=[form + "."])])
     sec = PhraseMatcher(vocab, attr="LOWER")
     sec_names: dict[str, str] = {}
     for i, (variant, canon) in enumerate(sorted(sectors().items())):
@@ -165,6 +176,48 @@ def _filter_span(span: Span, not_names: set[str]) -> bool:
     return any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span)
 
 
+# Lines that only the entity stage treats as furniture: a wire's closing credit "(Rédaction de Séoul,
+# édité par …)", a header "Rennes | Jeudi 21 novembre 2024" or "Cestas | Par la rédaction de Sud Ouest",
+# and a dateline naming two cities ("TOKYO/PÉKIN, 19 mars (Reuters) - ").
+_EXTRA_FURNITURE = re.compile(
+    r"""^\s*(?:
+        \(\s*(?:rédaction|édité|écrit|avec\ la\ rédaction|reporting|writing|editing)\b[^)]*\)\s*$
+      | [^|\n]{1,40}\|(?=.*(?:\d|\bpar\b)).{0,100}$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DATELINE_PREFIX = re.compile(
+    r"^\s*[A-ZÀ-Ý][A-ZÀ-Ý'’. /-]{1,40}(?:,[^()\n]{0,30})?\s*\([A-Z][\w .&-]{1,30}\)\s*[-–—]+\s*"
+)
+
+
+def furniture_tokens(doc: Doc) -> set[int]:
+    """Tokens of page furniture (captions, credits, bylines, datelines): names there are no mentions."""
+    ranges: list[tuple[int, int]] = list(doc._.ondit_furniture or [])
+    keep: list[tuple[int, int]] = []  # the agency of a dateline is named: "PARIS (AFP) - "
+    pos = 0
+    for line in doc.text.split("\n"):
+        if _EXTRA_FURNITURE.match(line):
+            ranges.append((pos, pos + len(line)))
+        else:
+            m = _DATELINE_PREFIX.match(line)
+            if m:
+                ranges.append((pos, pos + m.end()))
+            dl = dateline(line) if m is None else (m.end(), "")
+            if dl is not None:
+                k = line.rfind("(", 0, dl[0])
+                if k >= 0:
+                    keep.append((pos + k, pos + dl[0]))
+        pos += len(line) + 1
+    if not ranges:
+        return set()
+    return {
+        t.i
+        for t in doc
+        if any(s <= t.idx < e for s, e in ranges) and not any(s <= t.idx < e for s, e in keep)
+    }
+
+
 def find_entities(doc: Doc) -> DocEntities:
     gaz, sec, forms, sec_names = _matchers(doc.vocab)
     kb = gazetteer()
@@ -174,8 +227,11 @@ def find_entities(doc: Doc) -> DocEntities:
     brand_nouns = set(_strs("brand_nouns"))
     analyst_titles = set(_strs("analyst_titles"))
     product_suffixes = set(_strs("product_suffixes"))
+    person_titles = set(_strs("person_titles"))
+    not_name_heads = set(_strs("not_name_heads"))
 
-    taken = [False] * len(doc)
+    furniture = furniture_tokens(doc)
+    taken = [i in furniture for i in range(len(doc))]
     spans: list[tuple[int, int, str, str, KBEntry | None]] = []  # start, end, key, type, kb
 
     def free(s: int, e: int) -> bool:
@@ -195,6 +251,8 @@ def find_entities(doc: Doc) -> DocEntities:
         assert entry is not None
         if not free(s, e):
             continue
+        if entry.type != "PER" and _inside_person(doc, s, e):
+            continue
         if entry.ambiguous and not any(ents_by_tok.get(i) for i in range(s, e)):
             prev = doc[s - 1] if s > 0 else None
             if not (prev is not None and prev.lemma_.lower() in company_nouns):
@@ -205,11 +263,104 @@ def find_entities(doc: Doc) -> DocEntities:
         take(s, e)
         spans.append((s, e, canon, entry.type, entry))
 
+    # 1b. institutions named by a pattern: "Bourse de Varsovie", "Région Bretagne", "gouvernement
+    # suédois", "ministère allemand des Finances"
+    institution_keys: set[str] = set()
+    for s, e in _institutions(doc, set(_nationality())):
+        if free(s, e):
+            take(s, e)
+            institution_keys.add("N:" + fold(doc[s:e].text))
+            spans.append((s, e, "N:" + fold(doc[s:e].text), "ORG", None))
+
+    # 1c. "selon Le Monde" written "du Monde", "au Parisien": a name that starts with an article, contracted
+    for s, e, canon in _contracted_names(doc, kb):
+        if free(s, e):
+            take(s, e)
+            spans.append((s, e, canon, kb.entries[canon].type, kb.entries[canon]))
+
+    # two known companies run together and followed by more name: a joint venture's name
+    # ("baptisée Toyota Xpeng Intelligent Mobility")
+    spans.sort()
+    joined: list[tuple[int, int, str, str, KBEntry | None]] = []
+    i = 0
+    while i < len(spans):
+        s1, e1, _k1, t1, _en1 = spans[i]
+        if i + 1 < len(spans) and t1 in {"ORG", "BRAND"}:
+            s2, e2, _k2, t2, _en2 = spans[i + 1]
+            k = e2
+            while k < len(doc) and _is_title_case_word(doc[k]) and not taken[k]:
+                k += 1
+            if s2 == e1 and t2 in {"ORG", "BRAND"} and k > e2:
+                take(e2, k)
+                joined.append((s1, k, "", "ORG", None))
+                i += 2
+                continue
+        joined.append(spans[i])
+        i += 1
+    spans = joined
+
+    # names built on a known maker: products ("Apple Car", "Galaxy S24") or units ("Iliad Italia")
+    extended: list[tuple[int, int, str, str, KBEntry | None]] = []
+    for s, e, key, typ, entry in spans:
+        if typ in {"ORG", "BRAND", "PRODUCT"} and entry is not None:
+            k = e
+            while (
+                k < len(doc)
+                and (
+                    doc[k].text[:1].isupper()
+                    or any(ch.isdigit() for ch in doc[k].text)
+                    # "Airbus Defence and Space": a particle between capitalised words
+                    or (
+                        doc[k].lower_ in {"and", "&", "of", "by"}
+                        and k > e
+                        and k + 1 < len(doc)
+                        and doc[k + 1].text[:1].isupper()
+                    )
+                )
+                and (
+                    doc[k].is_alpha
+                    or doc[k].text.isalnum()
+                    or doc[k].text == "&"
+                    or (doc[k].text.endswith("+") and doc[k].text[:-1].isalnum())  # "Pro+"
+                )
+                and not taken[k]
+                and not doc[k].is_sent_start
+                and doc[k].text not in not_names
+                and not (len(doc[k - 1]) > 1 and doc[k - 1].text.endswith("."))  # "GfK. Le"
+            ):
+                k += 1
+            if k > e and doc[k - 1].text in not_name_heads:
+                # "un Nintendo Direct": an event, kept as one span but never listed as an entity
+                take(e, k)
+                extended.append((s, k, "EVENT:" + doc[s:k].text, "ORG", None))
+                continue
+            if k > e:
+                take(e, k)
+                tail = doc[k - 1].text.rstrip("+")
+                if typ == "PRODUCT" or tail in product_suffixes or any(ch.isdigit() for ch in tail):
+                    extended.append((s, k, "PRODUCT:" + doc[s:k].text, "PRODUCT", None))
+                else:
+                    extended.append((s, k, "", "ORG", None))
+                continue
+        extended.append((s, e, key, typ, entry))
+    spans = extended
+
     # 2. sectors (lower case)
     for match_id, s, e in sorted(sec(doc), key=lambda m: (-(m[2] - m[1]), m[1])):
         if free(s, e):
             take(s, e)
             spans.append((s, e, "SECTOR:" + sec_names[doc.vocab.strings[match_id]], "SECTOR", None))
+
+    # 2b. a national or regional market: "le marché américain", "le marché européen"
+    market_adjectives = set(_nationality()) | set(_strs("market_adjectives"))
+    for tok in doc:
+        j = tok.i + 1
+        if tok.lemma_.lower() == "marché" and j < len(doc) and doc[j].lower_ in market_adjectives:
+            if free(tok.i, j + 1) and not (
+                j + 1 < len(doc) and doc[j + 1].lower_ in {"de", "du", "des", "d'"}
+            ):
+                take(tok.i, j + 1)
+                spans.append((tok.i, j + 1, "SECTOR:" + doc[tok.i : j + 1].text.lower(), "SECTOR", None))
 
     # 3. spaCy entities, filtered
     for ent in doc.ents:
@@ -237,6 +388,8 @@ def find_entities(doc: Doc) -> DocEntities:
             span = doc[s:e]
         if not _filter_span(span, not_names):
             continue
+        if len(span) > 1 and span[-1].text in not_name_heads:
+            continue  # "Steve Jobs Theater", "Biosecure Act", "Nintendo Direct"
         label = ent.label_
         typ = SPACY_TO_TYPE.get(label, "ORG")
         take(s, e)
@@ -256,40 +409,6 @@ def find_entities(doc: Doc) -> DocEntities:
             if k > j:
                 take(j, k)
                 spans.append((j, k, "", "ORG", None))
-
-    # names built on a known maker: products ("Apple Car", "Galaxy S24") or units ("Iliad Italia")
-    extended: list[tuple[int, int, str, str, KBEntry | None]] = []
-    for s, e, key, typ, entry in spans:
-        if typ in {"ORG", "BRAND"} and entry is not None:
-            k = e
-            while (
-                k < len(doc)
-                and (
-                    doc[k].text[:1].isupper()
-                    or any(ch.isdigit() for ch in doc[k].text)
-                    # "Airbus Defence and Space": a particle between capitalised words
-                    or (
-                        doc[k].lower_ in {"and", "&", "of", "by"}
-                        and k > e
-                        and k + 1 < len(doc)
-                        and doc[k + 1].text[:1].isupper()
-                    )
-                )
-                and (doc[k].is_alpha or doc[k].text.isalnum() or doc[k].text == "&")
-                and not taken[k]
-                and not doc[k].is_sent_start
-            ):
-                k += 1
-            if k > e:
-                take(e, k)
-                tail = doc[k - 1].text
-                if tail in product_suffixes or any(ch.isdigit() for ch in tail):
-                    extended.append((s, k, "PRODUCT:" + doc[s:k].text, "PRODUCT", None))
-                else:
-                    extended.append((s, k, "", "ORG", None))
-                continue
-        extended.append((s, e, key, typ, entry))
-    spans = extended
 
     # names listed with a known company are companies: "avec Fnac, Boulanger et Free"
     for _s, e, _key, typ, _entry in list(spans):
@@ -323,21 +442,32 @@ def find_entities(doc: Doc) -> DocEntities:
         if b is None:
             if entry is not None:
                 name = entry.name
-            elif key.startswith(("SECTOR:", "PRODUCT:")):
+            elif key.startswith(("SECTOR:", "PRODUCT:", "EVENT:")):
                 name = key.split(":", 1)[1]
             else:
                 name = strip_legal(text)
             b = EntityBuilder(key, name, typ, entry)
             if entry is not None:
                 b.country = entry.country
+                b.city = entry.city
                 b.descriptors = set(entry.descriptors)
+                b.institution = entry.kind == "official" or "bourse" in entry.descriptors
                 if entry.type == "PRODUCT" and entry.parent:
                     b.maker = entry.parent
+            elif key in institution_keys:
+                b.institution = True
             if key.startswith("PRODUCT:"):
                 maker = kb.lookup(doc[s].text)
-                b.maker = maker.name if maker else doc[s].text
+                if maker is not None and maker.type == "PRODUCT":
+                    b.maker = maker.parent or None  # "iPhone 17" is made by the iPhone's maker
+                else:
+                    b.maker = maker.name if maker else doc[s].text
             builders[key] = b
             order.append(b)
+        if key.startswith("PRODUCT:") and e - s > 1 and any(ch.isdigit() for ch in doc[s + 1 : e].text):
+            maker = kb.lookup(doc[s].text)
+            if maker is not None and maker.type in {"ORG", "BRAND"}:
+                b.aliases.add(doc[s + 1 : e].text)  # "Airbus A321XLR" is also "A321XLR"
         b.mentions.append((s, e))
         b.aliases.add(text if key.startswith("SECTOR:") else strip_legal(text))
         b.votes[typ] += 1
@@ -349,7 +479,7 @@ def find_entities(doc: Doc) -> DocEntities:
     for b in unknown:
         words = b.key[2:].split()
         for other in order:
-            if other is b or other.key.startswith(("SECTOR:", "PRODUCT:")):
+            if other is b or other.key.startswith(("SECTOR:", "PRODUCT:", "EVENT:")):
                 continue
             other_words = fold(other.name).split()
             if len(other_words) > len(words) and other_words[: len(words)] == words:
@@ -359,19 +489,31 @@ def find_entities(doc: Doc) -> DocEntities:
 
     # 6. types: in-document voting, apposition and title cues
     for b in order:
-        if b.kb is not None or b.key.startswith(("SECTOR:", "PRODUCT:")):
+        if b.kb is not None or b.key.startswith(("SECTOR:", "PRODUCT:", "EVENT:")):
             continue
         cues = Counter[str]()
-        for s, _e in b.mentions:
+        for s, e in b.mentions:
             head = _apposition_head(doc[s])
             if head is not None:
                 lemma = head.lemma_.lower()
-                if lemma in analyst_titles or lemma in set(_strs("person_titles")):
+                if lemma in analyst_titles or lemma in person_titles:
                     cues["PER"] += 2
                 elif lemma in brand_nouns:
                     cues["BRAND"] += 2
                 elif lemma in company_nouns:
                     cues["ORG"] += 2
+            # "Tu Le, fondateur du cabinet …": a title in apposition after the name
+            j = e + 1 if e < len(doc) and doc[e].text == "," else e
+            if j < len(doc) and doc[j].lemma_.lower() in person_titles and doc[j].text.islower():
+                cues["PER"] += 2
+            # "à Penly": a name spaCy took for an organisation, after "à", is a place
+            if (
+                s > 0
+                and doc[s - 1].lower_ == "à"
+                and (s < 2 or doc[s - 2].lower_ not in _NOT_PLACE_BEFORE_A)
+                and b.votes.get("PER", 0) == 0
+            ):
+                cues["PLACE"] += 3
         votes = b.votes + cues
         votes.pop("MISC", None)
         if b.name.split()[-1] in product_suffixes and len(b.name.split()) > 1:
@@ -385,10 +527,19 @@ def find_entities(doc: Doc) -> DocEntities:
             b.type = "ORG"
         if all(doc[s].is_sent_start and e - s == 1 and b.votes.get("MISC") for s, e in b.mentions):
             b.type = "DROP"
+        # "la famille Beaufour": a family is neither a person nor a company
+        if all(
+            s > 0 and doc[s - 1].lower_ in {"famille", "familles", "clan", "dynastie"} for s, _e in b.mentions
+        ):
+            b.type = "DROP"
+    body_start = int(doc.user_data.get("ondit_body_start", 0))
     # a brand is what the text presents as one ("la marque Redmi", "trois marques : Haval, ORA et WEY");
     # a brand of the knowledge base named as a company in the text is a company here
     for b in order:
-        presented = any(_listed_after(doc[s], brand_nouns) for s, _e in b.mentions)
+        # the title is not the article: "Avatr, la marque soutenue par Huawei, …" there presents nothing
+        presented = any(
+            _presented_as(doc, s, e, brand_nouns) for s, e in b.mentions if doc[s].idx >= body_start
+        )
         if b.type == "ORG" and b.kb is None and presented:
             b.type = "BRAND"
         elif b.type == "BRAND" and not presented:
@@ -424,6 +575,144 @@ def find_entities(doc: Doc) -> DocEntities:
     return DocEntities(order, tok2ent, anaphors, subjects_by_sent)
 
 
+@cache
+def _nationality() -> dict[str, str]:
+    """Nationality (and city) adjective -> ISO country code."""
+    out: dict[str, str] = {}
+    table = _cues()["nationality"]
+    assert isinstance(table, dict)
+    for country, words in table.items():
+        for w in words:
+            out[str(w)] = str(country)
+    return out
+
+
+def _name_run(doc: Doc, j: int) -> int:
+    """End of a run of capitalised words from j, hyphenated names included ("Provence-Alpes-Côte d'Azur")."""
+    k = j
+    while k < len(doc):
+        t = doc[k]
+        capitalised = t.text[:1].isupper() and (t.is_alpha or "-" in t.text)
+        if capitalised or (
+            t.text in {"-", "d'", "d’"}
+            and k > j
+            and k + 1 < len(doc)
+            and doc[k + 1].text[:1].isupper()
+            and not t.whitespace_
+            and (t.text != "-" or not doc[k - 1].whitespace_)
+        ):
+            k += 1
+        else:
+            break
+    return k
+
+
+def _institutions(doc: Doc, nationality: set[str]) -> list[tuple[int, int]]:
+    """Spans of stock exchanges, regions, ministries and governments named by a pattern."""
+    out: list[tuple[int, int]] = []
+    n = len(doc)
+    for tok in doc:
+        i = tok.i
+        if tok.text == "Bourse" and i + 2 < n and doc[i + 1].lower_ in {"de", "d'", "d’"}:
+            k = _name_run(doc, i + 2)
+            if k > i + 2:
+                out.append((i, k))
+        elif tok.text == "Région" and i + 1 < n and doc[i + 1].text[:1].isupper():
+            k = _name_run(doc, i + 1)
+            if k > i + 1:
+                out.append((i, k))
+        elif tok.lower_ == "gouvernement" and i + 1 < n and doc[i + 1].lower_ in nationality:
+            out.append((i, i + 2))
+        elif tok.lower_ == "ministère":
+            j = i + 1
+            if j < n and doc[j].lower_ in nationality:
+                j += 1
+            if j < n and doc[j].lower_ in {"de", "des", "du"}:
+                j += 1
+                if j < n and doc[j].lower_ in {"la", "l'", "l’"}:
+                    j += 1
+                k = _name_run(doc, j)
+                if k > j:
+                    out.append((i, k))
+    return out
+
+
+def _contracted_names(doc: Doc, kb: Gazetteer) -> list[tuple[int, int, str]]:
+    """ "du Monde", "au Parisien", "des Echos": a KB media or company whose name starts with an article."""
+    out: list[tuple[int, int, str]] = []
+    for tok in doc:
+        if tok.lower_ not in {"du", "au", "des", "aux"} or tok.i + 1 >= len(doc):
+            continue
+        art = "Les" if tok.lower_ in {"des", "aux"} else "Le"
+        k = _name_run(doc, tok.i + 1)
+        while k > tok.i + 1:
+            entry = kb.lookup(f"{art} {doc[tok.i + 1 : k].text}")
+            if entry is not None and entry.type in {"MEDIA", "ORG"}:
+                out.append((tok.i + 1, k, entry.name))
+                break
+            k -= 1
+    return out
+
+
+def _inside_person(doc: Doc, s: int, e: int) -> bool:
+    """True when [s, e) is the start of a longer name spaCy reads as a person ("Céline Ravel")."""
+    for ent in doc.ents:
+        if ent.label_ == "PER" and ent.start <= s and e <= ent.end and (ent.end - ent.start) > (e - s):
+            return ent.start == s and all(t.text[:1].isupper() for t in doc[e : ent.end])
+    return False
+
+
+@cache
+def _city_adjectives() -> dict[str, str]:
+    """City adjective -> the city as the knowledge base writes it ("pékinoise" -> "Pékin")."""
+    out: dict[str, str] = {}
+    table = _cues()["city_adjectives"]
+    assert isinstance(table, dict)
+    for city, words in table.items():
+        for w in words:
+            out[str(w)] = str(city)
+    return out
+
+
+def _city_of_description(
+    doc: Doc, tok: Token, tok2ent: dict[int, EntityBuilder], adjectives: dict[str, str]
+) -> str:
+    """The city a description places its company in: "la firme de Shenzhen", "le groupe pékinois"."""
+    for c in tok.children:
+        if c.dep_ == "amod" and c.lower_ in adjectives:
+            return adjectives[c.lower_]
+    # "de Shenzhen" right after the noun (and its adjectives)
+    j = tok.i + 1
+    while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
+        if doc[j].lower_ in adjectives:
+            return adjectives[doc[j].lower_]
+        j += 1
+    if j + 1 < len(doc) and doc[j].lower_ in {"de", "d'", "d’"}:
+        b = tok2ent.get(j + 1)
+        if b is not None and b.type == "PLACE":
+            return b.name
+        k = _name_run(doc, j + 1)
+        if k > j + 1 and b is None:
+            return doc[j + 1 : k].text
+    return ""
+
+
+def _stated_parent(doc: Doc, tok: Token, tok2ent: dict[int, EntityBuilder]) -> EntityBuilder | None:
+    """ "L'entreprise, filiale de Y, …" / "le groupe, filiale du japonais Y": Y."""
+    j = tok.i + 1
+    while j < len(doc) and doc[j].pos_ == "ADJ":
+        j += 1
+    if not (j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].lemma_.lower() == "filiale"):
+        return None
+    for k in range(j + 2, min(j + 7, len(doc))):
+        b = tok2ent.get(k)
+        if b is not None and b.type in {"ORG", "BRAND"}:
+            return b
+        if doc[k].is_punct:
+            break
+    return None
+
+
 def _absorb(into: EntityBuilder, b: EntityBuilder, tok2ent: dict[int, EntityBuilder]) -> None:
     for s, e in b.mentions:
         into.mentions.append((s, e))
@@ -447,6 +736,34 @@ def _apposition_head(tok: Token) -> Token | None:
             return None  # "le géant de Shenzhen": a place or an owner, not a name in apposition
         return tok.head
     return None
+
+
+def _presented_as(doc: Doc, s: int, e: int, nouns: set[str]) -> bool:
+    """The name [s, e) is presented by one of `nouns`: "les marques A et B", "A, la marque sœur de …",
+    "la marque de streetwear A"."""
+    if _listed_after(doc[s], nouns):
+        return True
+    # "Redmi, la marque à petits prix de Xiaomi" / "OnePlus (marque du groupe …)"
+    j = e
+    if j < len(doc) and doc[j].text in {",", "("}:
+        j += 1
+        if j < len(doc) and doc[j].lower_ in {"la", "sa", "une", "leur", "cette", "le", "l'", "l’"}:
+            j += 1
+        if j < len(doc) and (doc[j].lemma_.lower() in nouns or doc[j].lower_ in nouns):
+            return True
+    # "la marque de streetwear Off-White", "la marque de luxe Fendi"
+    k = s - 1
+    seen_de = False
+    while k >= 0 and s - k <= 4:
+        t = doc[k]
+        if t.lower_ in {"de", "d'", "d’"}:
+            seen_de = True
+        elif seen_de and (t.lemma_.lower() in nouns or t.lower_ in nouns):
+            return True
+        elif not (t.text.islower() and t.pos_ in {"NOUN", "ADJ"}):
+            return False
+        k -= 1
+    return False
 
 
 def _listed_after(tok: Token, nouns: set[str]) -> bool:
@@ -537,15 +854,25 @@ def _resolve_anaphors(
     anaphoric: set[str],
     order: list[EntityBuilder],
 ) -> dict[int, EntityBuilder]:
-    """Definite descriptions that refer back to a company: "le constructeur", "la firme pékinoise"."""
-    nationality: dict[str, str] = {}
-    nat_table = _cues()["nationality"]
-    assert isinstance(nat_table, dict)
-    for country, words in nat_table.items():
-        for w in words:
-            nationality[w] = country
+    """Definite descriptions that refer back to a company: "le constructeur", "la firme pékinoise",
+    "le groupe de Shenzhen"."""
+    nationality = _nationality()
+    city_adjectives = _city_adjectives()
     sent_starts = sorted(subjects_by_sent)
     out: dict[int, EntityBuilder] = {}
+    companies = {t: b for t, b in tok2ent.items() if b.type in {"ORG", "BRAND"} and not b.institution}
+
+    def subjects_of(start: int) -> list[EntityBuilder]:
+        """A sentence's company subjects, descriptions already resolved included: "L'entreprise, filiale
+        de Y, construira … Le groupe est devenu …" chains to the entreprise's referent, not to Y."""
+        described = [
+            b
+            for t, b in out.items()
+            if sent_start(doc[t]) == start and (doc[t].dep_.startswith("nsubj") or doc[t].dep_ == "ROOT")
+        ]
+        named = subjects_by_sent.get(start, [])
+        return [*described, *(b for b in named if b not in described)]
+
     for tok in doc:
         if tok.i in tok2ent or tok.pos_ not in {"NOUN", "PROPN"}:
             continue
@@ -565,6 +892,16 @@ def _resolve_anaphors(
             continue
         if _name_closes_phrase(doc, tok, tok2ent):
             continue  # "le fabricant de batteries Verkor"
+        # "la firme de Shenzhen", "l'entreprise pékinoise": the company based in that city
+        city = _city_of_description(doc, tok, tok2ent, city_adjectives)
+        if city:
+            based = [
+                b for t, b in sorted(companies.items()) if t < tok.i and b.city and fold(b.city) == fold(city)
+            ]
+            if based:
+                # the most recent one named before
+                out[tok.i] = based[-1]
+                continue
         # "le groupe de X" names X, it does not refer back
         if any(
             c.dep_ == "nmod" and c.i in tok2ent and c.i > tok.i and tok2ent[c.i].type != "SECTOR"
@@ -595,15 +932,23 @@ def _resolve_anaphors(
         s_start = sent_start(tok)
         candidates: list[EntityBuilder] = []
         # earlier in the same sentence, then previous sentences (nearest first), subjects first
-        same_toks = [
-            t for t in doc[s_start : tok.i] if t.i in tok2ent and tok2ent[t.i].type in {"ORG", "BRAND"}
-        ]
+        same_toks = [t for t in doc[s_start : tok.i] if t.i in companies]
         # the subject of this sentence first, then earlier subjects, then the other companies named here
         candidates.extend(tok2ent[t.i] for t in same_toks if t.dep_.startswith("nsubj"))
         idx = sent_starts.index(s_start) if s_start in sent_starts else 0
         for k in range(idx - 1, max(-1, idx - 5), -1):
-            candidates.extend(subjects_by_sent[sent_starts[k]])
+            candidates.extend(b for b in subjects_of(sent_starts[k]) if not b.institution)
         candidates.extend(reversed([tok2ent[t.i] for t in same_toks]))
+        # "L'entreprise, filiale de Samsung C&T, …": the company whose parent that is
+        parent = _stated_parent(doc, tok, tok2ent)
+        if parent is not None:
+            earlier = [companies[t] for t in sorted(companies) if t < tok.i]
+            child = next(
+                (b for b in reversed(earlier) if b.kb is not None and b.kb.parent == parent.name), None
+            )
+            if child is not None:
+                out[tok.i] = child
+                continue
         chosen = None
         if country:
             chosen = next((b for b in candidates if b.country == country), None)
@@ -611,7 +956,11 @@ def _resolve_anaphors(
                 # "le groupe sud-coréen": the last company of that country named anywhere before
                 earlier = [tok2ent[t.i] for t in doc[: tok.i] if t.i in tok2ent]
                 chosen = next(
-                    (b for b in reversed(earlier) if b.country == country and b.type in {"ORG", "BRAND"}),
+                    (
+                        b
+                        for b in reversed(earlier)
+                        if b.country == country and b.type in {"ORG", "BRAND"} and not b.institution
+                    ),
                     None,
                 )
         if chosen is None and lemma in {"marque"}:
@@ -620,13 +969,11 @@ def _resolve_anaphors(
             # prefer the nearest previous sentence's subject over an entity earlier in this one
             prev_subjects = []
             for k in range(idx - 1, max(-1, idx - 5), -1):
-                prev_subjects = subjects_by_sent[sent_starts[k]]
+                prev_subjects = subjects_of(sent_starts[k])
                 if prev_subjects:
                     break
             in_sentence_subject = [
-                tok2ent[t.i]
-                for t in doc[s_start : tok.i]
-                if t.i in tok2ent and t.dep_.startswith("nsubj") and tok2ent[t.i].type in {"ORG", "BRAND"}
+                tok2ent[t.i] for t in doc[s_start : tok.i] if t.i in companies and t.dep_.startswith("nsubj")
             ]
             pool = in_sentence_subject or prev_subjects or candidates
             chosen = pool[0] if pool else None

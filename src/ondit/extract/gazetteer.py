@@ -27,6 +27,7 @@ class KBEntry:
     kind: str
     descriptors: tuple[str, ...]
     ambiguous: bool
+    city: str = ""  # city of the headquarters, as French news names it ("Shenzhen", "Pékin", "Canton")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def gazetteer() -> Gazetteer:
             kind=raw.get("kind", ""),
             descriptors=tuple(raw.get("descriptors", [])),
             ambiguous=bool(raw.get("ambiguous", False)),
+            city=raw.get("city", ""),
         )
         entries[entry.name] = entry
         for form in (entry.name, *entry.aliases):

@@ -208,6 +208,7 @@ class _Cand:
     part: str | None = None  # a part of day waiting for its day
     day_word: bool = False  # aujourd'hui / hier / demain: may absorb a following time
     anchored: bool = False  # merged with its day word; anchor is that day's value
+    same_day: bool = False  # "le même jour": the day last named
     anchor: str | None = None
 
     @property
@@ -560,6 +561,11 @@ def _rules() -> list[tuple[re.Pattern[str], _Rule]]:
             day_word=True,
         )
 
+    # le même jour, ce même jour, le jour même: the day just named
+    @rule(rf"(?:(?:le|ce){S}même{S}jour|le{S}jour{S}même)(?!{S}que)")
+    def _same_day(m: re.Match[str], r: _Resolver, lx: _Lex) -> _Cand:
+        return _Cand(m.start(), m.end(), "DATE", None, None, prio=4, same_day=True)
+
     # ce matin, ce soir, cet après-midi, cette nuit
     @rule(rf"(?:ce|cet|cette){S}(?P<part>{lx.PART})")
     def _this_part(m: re.Match[str], r: _Resolver, lx: _Lex) -> _Cand:
@@ -833,6 +839,10 @@ def find_timexes(text: str, dct: PubDate | None, lang: str = "fr") -> list[Timex
     # merged, else the nearest day in the same sentence, else the last day mentioned,
     # else the publication date
     days = [(i, c) for i, c in enumerate(merged) if c.precision == "day" and c.value and not c.pending]
+    for i, c in enumerate(merged):
+        prior = [d for j, d in days if j < i]
+        if c.same_day and prior and prior[-1].value:
+            c.value, c.precision = prior[-1].value[:10], "day"
     for i, c in enumerate(merged):
         if not c.pending:
             continue

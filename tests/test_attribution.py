@@ -1,0 +1,106 @@
+"""Who says so: source chains on sentences written for these tests (SPEC "Sources")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ondit.model import ArticleExtraction
+from tests.conftest import claims_of
+
+Run = Callable[..., ArticleExtraction]
+
+
+def only(result: ArticleExtraction, type: str) -> dict[str, Any]:
+    found = claims_of(result, type)
+    assert len(found) == 1, [(c["args"], c["source"]) for c in claims_of(result)]
+    return found[0]
+
+
+def names(claim: dict[str, Any]) -> list[str]:
+    return [s["name"] for s in claim["source"]]
+
+
+def test_a_date_between_incise_verb_and_speaker_is_skipped(run: Run) -> None:
+    r = run("Renault ouvrira une nouvelle usine au Maroc en 2026, a annoncé lundi Luca de Meo à Tanger.")
+    c = only(r, "facility")
+    assert names(c)[-1] == "Luca de Meo"
+
+
+def test_source_cited_by_an_incise_covers_the_clause_before_it(run: Run) -> None:
+    r = run(
+        "Orange est en discussions avec Bouygues Telecom pour lui céder une partie de ses antennes, "
+        "rapporte l'agence Reuters en citant deux sources proches du dossier."
+    )
+    c = only(r, "talks")
+    assert names(c) == ["Les Echos", "Reuters", "deux sources proches du dossier"]
+    assert c["certainty"] == "probable"
+
+
+def test_media_noun_then_adjectives_then_name(run: Run) -> None:
+    r = run(
+        "Renault serait en discussions avec Geely pour une alliance dans les moteurs, "
+        "affirme le quotidien italien Il Sole 24 Ore."
+    )
+    c = only(r, "talks")
+    assert names(c)[-1] == "Il Sole 24 Ore"
+    assert c["source"][-1]["kind"] == "media"
+
+
+def test_the_journal_named_before_goes_on_speaking(run: Run) -> None:
+    r = run(
+        "Airbus serait en discussions avec Safran pour une alliance dans les moteurs, rapporte le "
+        "quotidien Handelsblatt. Selon le journal, les deux groupes pourraient signer un accord de "
+        "partenariat d'ici juin."
+    )
+    c = only(r, "partnership")
+    assert names(c)[-1] == "Handelsblatt"
+    assert c["source"][-1]["kind"] == "media"
+
+
+def test_the_same_sources_and_the_media_they_spoke_to(run: Run) -> None:
+    r = run(
+        "Orange discuterait avec Iliad d'un rapprochement, ont déclaré à l'AFP deux sources proches "
+        "du dossier. Orange serait aussi en discussions avec Bouygues Telecom, selon les mêmes sources."
+    )
+    talks = claims_of(r, "talks")
+    assert len(talks) == 2
+    for c in talks:
+        assert names(c) == ["Les Echos", "AFP", "deux sources proches du dossier"]
+        assert c["source"][-1]["kind"] == "anonymous"
+
+
+def test_one_of_these_sources_keeps_its_words(run: Run) -> None:
+    r = run(
+        "Orange discuterait avec Iliad d'un rapprochement, ont déclaré à l'AFP deux personnes au fait du "
+        "dossier. Orange pourrait aussi racheter SFR, a précisé l'une de ces sources."
+    )
+    c = only(r, "acquisition")
+    assert c["source"][-1] == {"name": "l'une de ces sources", "kind": "anonymous"}
+    assert c["certainty"] == "possible"
+
+
+def test_company_described_in_a_communique_speaks_for_itself(run: Run) -> None:
+    r = run(
+        "Michelin est entré en négociations exclusives avec Continental pour lui racheter son usine de "
+        "pneus agricoles, selon un communiqué du groupe publié jeudi."
+    )
+    c = only(r, "talks")
+    assert c["source"][-1] == {"name": "Michelin", "kind": "party"}
+    assert c["certainty"] == "certain"
+
+
+def test_an_unnamed_spokesperson_speaks_for_the_party(run: Run) -> None:
+    r = run("Michelin ouvrira une nouvelle usine au Mexique d'ici 2027, a rappelé le porte-parole.")
+    c = only(r, "facility")
+    assert c["source"][-1] == {"name": "Michelin", "kind": "party"}
+
+
+def test_a_participle_describing_the_subject_is_the_outlets_background(run: Run) -> None:
+    r = run("Alpine, contrôlé par Renault, prépare son introduction en Bourse à Paris, révèle Bloomberg.")
+    owner = only(r, "ownership")
+    assert names(owner) == ["Les Echos"]
+    assert owner["certainty"] == "certain"
+    listing = only(r, "listing")
+    assert names(listing) == ["Les Echos", "Bloomberg"]
+    assert listing["certainty"] == "probable"
