@@ -113,7 +113,8 @@ def type_specs() -> dict[str, TypeSpec]:
         phrases = [p for p in raw.get("phrases", [])]
         phrases += [n for n in raw.get("nouns", []) if " " in n]
         phrases += [v for v in raw.get("verbs", []) if " " in _norm_lemma(v)]
-        roles = {r: tuple(raw[r]) for r in (*PARTY_ROLES, *PHRASE_ROLES) if r in raw}
+        # in the lexicon's order (agent first): a set's order would change with the hash seed
+        roles = {r: tuple(raw[r]) for r in raw if r in PARTY_ROLES or r in PHRASE_ROLES}
         out[typ] = TypeSpec(
             type=typ,
             symmetric=bool(raw.get("symmetric", False)),
@@ -654,7 +655,7 @@ def _role_tokens(
     if source == "purpose":
         # "en discussions … pour lui racheter une participation", "en vue de créer une co-entreprise"
         out_p: list[Token] = []
-        for holder in {trig, pred}:
+        for holder in dict.fromkeys([trig, pred]):
             for c in holder.children:
                 marks = {m.lower_ for m in c.children if m.dep_ in {"mark", "case"}}
                 if (

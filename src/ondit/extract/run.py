@@ -7,6 +7,7 @@ once per process (`ondit.nlp.pipeline.load`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -77,11 +78,18 @@ def _result(article: Article, lang: str, doc: Doc, offset: int) -> ArticleExtrac
     # places and sectors are entities of the article when a claim uses them (a country named in
     # passing is not); companies, people, brands, products and media always are
     used: set[str] = set()
+    sectors: set[str] = set()  # the phrases of sector roles: only a market entry names a sector
     for c in claims:
-        for _role, value in c.args:
+        for role, value in c.args:
             used.update(value if isinstance(value, tuple) else (value,))
+            if role == "sector":
+                sectors.update(value if isinstance(value, tuple) else (value,))
     ents = tuple(
-        e for e in ents if e.type not in {"PLACE", "SECTOR"} or e.name in used or _sector_used(e, used)
+        e
+        for e in ents
+        if e.type not in {"PLACE", "SECTOR"}
+        or e.name in used
+        or (e.type == "SECTOR" and _sector_used(e, sectors))
     )
     if offset:
         # offsets are into the article's text; claims found in the title keep negative starts
@@ -110,7 +118,8 @@ def _result(article: Article, lang: str, doc: Doc, offset: int) -> ArticleExtrac
 def _sector_used(entity: Entity, used: set[str]) -> bool:
     """A sector role holds the phrase of the text ("la voiture électrique"), the entity its canonical name."""
     forms = {entity.name.lower(), *(a.lower() for a in entity.aliases)}
-    return any(any(f in u.lower() for f in forms) for u in used)
+    # whole words: "IA" is not in "Nvidia" nor in "Indiana"
+    return any(any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", u.lower()) for f in forms) for u in used)
 
 
 def extract_article(article: Article, nlp: Language | None = None) -> ArticleExtraction:
