@@ -810,6 +810,23 @@ def _stake_or_company(t: Token) -> bool:
     return low in _STAKE_NOUNS or low in _company_nouns() or t.lower_ in _company_nouns()
 
 
+_VENTURE_NOUNS = {
+    "coentreprise", "co-entreprise", "joint-venture", "joint venture", "alliance", "consortium",
+    "société commune", "entreprise commune", "filiale commune",
+}  # fmt: skip
+_SUPPLY_VERBS = {"fabriquer", "produire", "fournir", "assembler", "livrer", "approvisionner"}
+
+
+def _supply_purpose(tok: Token) -> bool:
+    """A contract or deal whose purpose is to make or supply something for the partner."""
+    for holder in dict.fromkeys([tok, predicate_of(tok)]):
+        for c in holder.children:
+            marks = {m.lower_ for m in c.children if m.dep_ in {"mark", "case"}}
+            if c.pos_ == "VERB" and c.lemma_.lower() in _SUPPLY_VERBS and marks & {"pour", "afin"}:
+                return True
+    return False
+
+
 def _main_places(places: list[EntityBuilder], doc: Doc) -> list[EntityBuilder]:
     """ "à West Lafayette, dans l'Indiana": the region that locates a place is not a second place."""
     if len(places) < 2:
@@ -1611,6 +1628,33 @@ def _postprocess_args(
             ):
                 args["role"] = _role_phrase(c)
                 break
+    if spec.type == "partnership" and tok.pos_ == "NOUN" and _supply_purpose(tok):
+        return (
+            None  # "un contrat avec Novartis pour fabriquer des anticorps": manufacturing, not a partnership
+        )
+    if (
+        spec.type == "investment"
+        and tok.lemma_.lower() == "participation"
+        and tok.head.lemma_.lower()
+        in {
+            "céder",
+            "vendre",
+            "racheter",
+            "acquérir",
+            "revendre",
+            "solder",
+        }
+    ):
+        return None  # "racheter une participation", "céder sa participation": a sale, not money put in
+    if (
+        spec.type == "partnership"
+        and "object" not in args
+        and tok.pos_ == "NOUN"
+        and (
+            tok.lemma_.lower() in _VENTURE_NOUNS or (trig.via_phrase and trig.words.lower() in _VENTURE_NOUNS)
+        )
+    ):
+        args["object"] = _phrase_with_det(tok, trig.words) if trig.via_phrase else noun_phrase(tok)
     if spec.type == "partnership" and "object" not in args and tok.pos_ == "NOUN":
         if any(
             c.dep_ == "nmod" and _case_words(c) == "de" and ents.entity_at(c) is None for c in tok.children
@@ -1844,6 +1888,25 @@ def _manufacturing(
         out = dict(args)
         out["agent"], out["client"] = maker, client
         return out
+    if (
+        "client" not in args
+        and tok.pos_ in {"VERB", "AUX"}
+        and any(c.dep_ in {"iobj", "obl:arg"} and c.lower_ in {"lui", "leur"} for c in tok.children)
+    ):
+        # "a conclu un accord avec Nvidia pour lui fournir des puces": "lui" is the company named before
+        agents = args.get("agent")
+        before = [
+            b
+            for t in tok.doc[sent_start(tok) : tok.i]
+            for b in [ents.entity_at(t)]
+            if b is not None
+            and b.type in ROLE_TYPES["client"]
+            and not (isinstance(agents, list) and any(b is a for a in agents))
+        ]
+        if before:
+            out = dict(args)
+            out["client"] = before[-1:]
+            return out
     if "client" not in args and tok.pos_ in {"VERB", "AUX"}:
         # "fabrique les batteries des citadines de Renault": the client owns what is made
         for o in (c for c in tok.children if c.dep_ == "obj"):
@@ -2344,6 +2407,19 @@ def _product_rumours(
     return out
 
 
+_DETAIL_WORDS = {
+    "montant",
+    "montants",
+    "prix",
+    "détails",
+    "détail",
+    "conditions",
+    "termes",
+    "volumes",
+    "valorisation",
+}
+
+
 def _reactions(
     sent: Span,
     ents: DocEntities,
@@ -2363,6 +2439,10 @@ def _reactions(
             cue, certainty = root.text, "denied"
         else:
             return []
+    low = sent.text.lower()
+    after_cue = low[low.find(cue.lower()) + len(cue) :] if cue.lower() in low else low
+    if any(w in after_cue.split()[:6] for w in _DETAIL_WORDS):
+        return []  # "n'a pas souhaité commenter le montant du contrat": a detail withheld, not the claim
     subj = subject_of(sent.root, ents)
     found: list[EntityBuilder] = []
     if subj is not None:
