@@ -748,6 +748,10 @@ def fill_roles(
                 if t.i == trig.i and source != "self":
                     continue  # "pour un investissement de 4 milliards": the trigger is not its own role
                 if role in PARTY_ROLES:
+                    if _is_rel_pronoun(t) or t.lower_ in {"lequel", "laquelle", "lesquels", "lesquelles"}:
+                        # "le constructeur, dans lequel Volkswagen a investi": the noun the clause hangs on
+                        ante = antecedent_of_relative(t, ents)
+                        t = ante if ante is not None else t
                     found = [b for b in entities_in(t, ents, ROLE_TYPES[role]) if b.id not in used]
                     if role == "target" and not found and t.pos_ == "NOUN" and _stake_or_company(t):
                         # "la marque de streetwear Off-White", "une participation minoritaire dans X"

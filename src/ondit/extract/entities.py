@@ -880,7 +880,9 @@ def _resolve_anaphors(
         if lemma not in anaphoric and tok.lower_ not in anaphoric:
             continue
         det = [c for c in tok.children if c.dep_ == "det"]
-        if not det or det[0].lower_ not in _DEFINITE or det[0].lower_ in {"les", "ces"}:
+        # "du géant sud-coréen", "au constructeur": the article is inside the preposition
+        contracted = not det and any(c.dep_ == "case" and c.lower_ in {"du", "au"} for c in tok.children)
+        if not contracted and (not det or det[0].lower_ not in _DEFINITE or det[0].lower_ in {"les", "ces"}):
             continue
         # not when a name follows in apposition ("le constructeur chinois Xiaomi")
         nxt = tok.i + 1
