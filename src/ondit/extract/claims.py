@@ -831,6 +831,26 @@ def _supply_purpose(tok: Token) -> bool:
     return False
 
 
+_RIVAL_NOUNS = {"concurrent", "rival", "homologue", "compatriote", "voisin"}
+
+
+def _rival_of(tok: Token, agents: list[EntityBuilder], ents: DocEntities) -> EntityBuilder | None:
+    """ "avec son concurrent", "avec son rival": the other company the article is about, the most
+    recent one named before that is not the agent."""
+    holder = predicate_of(tok)
+    for c in [*tok.children, *(holder.children if holder is not tok else [])]:
+        if (
+            c.lemma_.lower() in _RIVAL_NOUNS
+            and _case_words(c) == "avec"
+            and any("Yes" in d.morph.get("Poss", []) for d in c.children if d.dep_ == "det")
+        ):
+            for t in reversed(tok.doc[: c.i]):
+                b = ents.entity_at(t)
+                if b is not None and b.type in {"ORG", "BRAND"} and all(b is not a for a in agents):
+                    return b
+    return None
+
+
 def _main_places(places: list[EntityBuilder], doc: Doc) -> list[EntityBuilder]:
     """ "à West Lafayette, dans l'Indiana": the region that locates a place is not a second place."""
     if len(places) < 2:
@@ -1545,6 +1565,11 @@ def _postprocess_args(
         }
         if tok.lemma_.lower() in need_money and not _money_near(tok):
             return None
+    if spec.symmetric and "partner" not in args and isinstance(args.get("agent"), list):
+        rival = _rival_of(tok, args["agent"], ents)
+        if rival is not None:
+            args = dict(args)
+            args["partner"] = [rival]
     if spec.type == "talks" and "partner" not in args and isinstance(args.get("agent"), list):
         # "discute d'une entrée au capital de Moonshot AI": the company the talks are about
         agents = args["agent"]
@@ -1560,6 +1585,15 @@ def _postprocess_args(
                     args = dict(args)
                     args["partner"] = inside[:1]
                     break
+    if (
+        spec.type == "talks"
+        and "topic" not in args
+        and tok.pos_ == "NOUN"
+        and not trig.via_phrase
+        and any(c.dep_ == "amod" and c.pos_ == "ADJ" and c.i > tok.i for c in tok.children)
+    ):
+        args = dict(args)
+        args["topic"] = noun_phrase(tok)  # "des discussions exploratoires", "des contacts informels"
     if spec.type == "talks" and "topic" not in args:
         deal_nouns = set().union(
             *(type_specs()[t].nouns for t in ("partnership", "merger", "acquisition", "investment"))
