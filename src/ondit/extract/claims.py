@@ -1176,9 +1176,9 @@ def find_claims(doc: Doc) -> list[Claim]:
             ):
                 # "Geely, la maison mère de Volvo": background, in the article's voice, as fact
                 own = []
-                if cert.value != "denied" or (
-                    spec.type == "partnership" and not any(c.dep_ == "cop" for c in trig.token.children)
-                ):
+                if cert.value != "denied" or not any(c.dep_ == "cop" for c in trig.token.children):
+                    # a negation elsewhere in the sentence ("n'envisage aucune cotation de Play, sa
+                    # filiale") does not reach an apposition; "X n'est pas la filiale de Y" does
                     cert = Certainty("certain", trig.words)
             cert = _hedged_by_context(trig.token, spec, cert, talks_heads)
             silent = _silent_party(sent, args, ents) if cert.value in {"certain", "probable"} else None
@@ -1705,7 +1705,7 @@ def _postprocess_args(
             return None
         args = {"agent": [pair[0]], "partner": pair[1]}
     if spec.type == "ownership":
-        fixed = _ownership(trig, ents) or _ownership_surface(trig, ents)
+        fixed = _ownership_via(trig, ents) or _ownership(trig, ents) or _ownership_surface(trig, ents)
         fixed = _owned_listed_after(trig, ents, fixed)
         if fixed is None:
             return None
@@ -2157,7 +2157,10 @@ def _ownership(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder
     if apposed is None or apposed in of:
         return None
     lemma = tok.lemma_.lower()
-    if lemma in _OWNER_NOUNS or trig.words.lower().startswith(("maison", "société mère", "actionnaire")):
+    owner_words = ("maison mère", "maison-mère", "société mère", "actionnaire")
+    if (lemma in _OWNER_NOUNS and lemma not in {"maison", "société"}) or trig.words.lower().startswith(
+        owner_words
+    ):
         return {"owner": [apposed], "owned": of}  # "maison mère de Volvo Cars, de Polestar et de Lotus"
     return {"owner": of[:1], "owned": [apposed]}
 
@@ -2332,7 +2335,38 @@ def _previous_subjects(tok: Token, ents: DocEntities) -> list[EntityBuilder]:
     return out
 
 
+def _ownership_via(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder] | str] | None:
+    """ "Ipsen est contrôlé par la famille Beaufour par l'intermédiaire de la holding Mayroy", "La famille
+    contrôle le groupe via sa holding X": the holding named is the owner on record."""
+    tok = trig.token
+    if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_.lower() not in _OWN_VERBS:
+        return None
+    doc = tok.doc
+    owner = None
+    for t in doc[tok.i + 1 : tok.sent.end]:
+        if (
+            t.lower_ == "intermédiaire"
+            and t.i + 1 < len(doc)
+            and doc[t.i + 1].lower_ in {"de", "du", "d'", "d’"}
+        ):
+            owner, _ = _name_of_phrase(doc, t.i + 2, ents, limit=5)
+            break
+        if t.lower_ == "via":
+            owner, _ = _name_of_phrase(doc, t.i + 1, ents, limit=5)
+            break
+    if owner is None or owner.type not in ROLE_TYPES["owner"]:
+        return None
+    if _is_passive(tok) or "Part" in tok.morph.get("VerbForm", []):
+        held = subject_of(tok, ents) or _subject_on_the_left(tok, ents)
+    else:
+        held = next((c for c in tok.children if c.dep_ == "obj"), None)
+    owned = entities_in(held, ents, ROLE_TYPES["owned"]) if held is not None else []
+    owned = [b for b in owned if b is not owner]
+    return {"owner": [owner], "owned": owned[:1]} if owned else None
+
+
 _OWN_VERBS = {"détenir", "posséder", "contrôler", "chapeauter", "regrouper"}
+_STAKE_GLUE = {"majorité", "capital", "totalité", "part", "parts", "actions", "contrôle", "droits", "vote"}
 _LIST_GLUE = {
     ",",
     "et",
@@ -2377,7 +2411,9 @@ def _owned_listed_after(
             break
         elif t.lower_ == "et":
             closing = True
-        elif not (t.lower_ in _LIST_GLUE or t.like_num or t.pos_ in {"DET", "NUM", "ADV"}):
+        elif not (
+            t.lower_ in _LIST_GLUE or t.lower_ in _STAKE_GLUE or t.like_num or t.pos_ in {"DET", "NUM", "ADV"}
+        ):
             break
         j += 1
     if not listed:
