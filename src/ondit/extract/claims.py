@@ -257,7 +257,8 @@ def _is_rel_pronoun(tok: Token) -> bool:
 def antecedent_of_relative(rel: Token, ents: DocEntities) -> Token | None:
     j = rel.i - 1
     doc = rel.doc
-    while j >= sent_start(rel) and (doc[j].is_punct or doc[j].is_space):
+    # "X, qui …" / "X, dans lequel …": back over the comma and the preposition
+    while j >= sent_start(rel) and (doc[j].is_punct or doc[j].is_space or doc[j].pos_ == "ADP"):
         j -= 1
     if j >= sent_start(rel) and ents.entity_at(doc[j]) is not None:
         return doc[j]
@@ -1192,7 +1193,7 @@ def find_claims(doc: Doc) -> list[Claim]:
                 own = _party_speaking(sent, cert, args, ents)
             taken_triggers.add(trig.token.i)
             sent_drafts.append(Draft(spec.type, args, trig.token, sent, cert, own, time, quantity))
-        sent_drafts.extend(_product_rumours(sent, ents, sent_drafts, speakers))
+        sent_drafts.extend(_product_rumours(sent, ents, sent_drafts, speakers, timexes, dct))
         if not any(d.certainty.value in {"uncommitted", "denied"} for d in sent_drafts):
             sent_drafts.extend(_reactions(sent, ents, drafts, speakers, last_pair))
         for d in sent_drafts:
@@ -1565,8 +1566,9 @@ def _postprocess_args(
         }
         if tok.lemma_.lower() in need_money and not _money_near(tok):
             return None
-    if spec.symmetric and "partner" not in args and isinstance(args.get("agent"), list):
-        rival = _rival_of(tok, args["agent"], ents)
+    agent_list = args.get("agent")
+    if spec.symmetric and "partner" not in args and isinstance(agent_list, list):
+        rival = _rival_of(tok, agent_list, ents)
         if rival is not None:
             args = dict(args)
             args["partner"] = [rival]
@@ -2447,7 +2449,12 @@ def _last_sector_before(tok: Token, ents: DocEntities) -> str | None:
 
 
 def _product_rumours(
-    sent: Span, ents: DocEntities, drafts: list[Draft], speakers: list[Speaker]
+    sent: Span,
+    ents: DocEntities,
+    drafts: list[Draft],
+    speakers: list[Speaker],
+    timexes: list[Timex],
+    dct: PubDate | None,
 ) -> list[Draft]:
     """A product named with "prochaine", "éventuelle", "future": a launch spoken of as possible."""
     out: list[Draft] = []
@@ -2476,7 +2483,10 @@ def _product_rumours(
         cert = certainty_of(tok, sent, speakers, {maker.name})
         if cert.value == "certain":
             cert = Certainty("possible", next(iter(mods & _PRODUCT_RUMOUR_ADJ)))
-        out.append(Draft("product_launch", {"agent": [maker], "product": b.name}, tok, sent, cert, speakers))
+        when = pick_time(tok, sent, timexes, dct)
+        out.append(
+            Draft("product_launch", {"agent": [maker], "product": b.name}, tok, sent, cert, speakers, when)
+        )
         used.add(b.id)
     return out
 
@@ -2570,7 +2580,8 @@ def _reactions(
                 sentence=sent,
                 certainty=Certainty(certainty, cue),
                 speakers=[speaker],
-                time=d.time,
+                # a no-comment dates nothing; a denial keeps the time of what it denies
+                time=None if certainty == "uncommitted" else d.time,
             )
         )
     return out
