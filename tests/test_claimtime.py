@@ -174,3 +174,13 @@ def test_entrusting_is_not_speech(nlp: Language) -> None:
     text = "Selon un cabinet, Nvidia pourrait confier 20 % de sa production à Samsung d'ici 2026."
     t = time_of(nlp, text, "production", published="2024-06-20")
     assert t is not None and (t.value, t.role) == ("2026", "expected")
+
+
+def test_a_coordinated_clause_does_not_lend_its_date_to_a_denial(nlp: Language) -> None:
+    text = (
+        "Carrefour a racheté l'an dernier une trentaine de magasins dans la région, et Auchan a "
+        "démenti mardi tout projet de reprise des supérettes de la ville, évoqué par des élus."
+    )
+    assert time_of(nlp, text, "reprise", published="2024-03-07") is None
+    t = time_of(nlp, text, "racheté", published="2024-03-07")
+    assert t is not None and (t.value, t.role) == ("2023", "occurred")

@@ -264,6 +264,17 @@ def _in_other_clause(tok: Token, trig: Token, top: Token | None = None) -> bool:
     return False
 
 
+def _ancestors_in_clause(tok: Token) -> list[Token]:
+    """The heads above a verb up to its clause's coordination: in "X a racheté l'an dernier …, et
+    Y a démenti mardi tout projet de reprise", the first clause's year is not the denied deal's."""
+    out: list[Token] = []
+    cur = tok
+    while cur.head.i != cur.i and cur.dep_ not in {"conj", "parataxis"}:
+        cur = cur.head
+        out.append(cur)
+    return out
+
+
 def _speaks(verb: Token) -> bool:
     """A speech verb, read as speech: "confier" reports only with a clause ("a confié que…", ",
     confie le patron"), not in "AMD pourrait confier 10 % de sa production à Samsung"."""
@@ -299,7 +310,7 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
     if pred is not trig and _speaks(pred) and trig.pos_ in {"NOUN", "PROPN"}:
         chain.discard(pred.i)  # "a démenti vendredi tout projet de fusion": Friday dates the denial
     completed = any(c.dep_.startswith("aux") and "Inf" in c.morph.get("VerbForm", []) for c in pred.children)
-    for a in pred.ancestors:
+    for a in _ancestors_in_clause(pred):
         # "pourrait annoncer cette année" is not said yet
         said = not governed_by_modal(a) and not _verb_is_future(a)
         if a.lemma_.lower() in _speech_lemmas() and not completed and said:
