@@ -184,3 +184,20 @@ def test_a_coordinated_clause_does_not_lend_its_date_to_a_denial(nlp: Language) 
     assert time_of(nlp, text, "reprise", published="2024-03-07") is None
     t = time_of(nlp, text, "racheté", published="2024-03-07")
     assert t is not None and (t.value, t.role) == ("2023", "occurred")
+
+
+def test_deadlines_are_approximate_and_since_has_occurred(nlp: Language) -> None:
+    t = time_of(
+        nlp, "Le groupe construira d'ici 2027 une nouvelle usine de batteries à Dunkerque.", "construira"
+    )
+    assert t is not None and (t.value, t.approximate, t.role) == ("2027", True, "expected")
+    t = time_of(
+        nlp, "Le groupe construira une usine de batteries dans deux ans, selon son patron.", "construira"
+    )
+    assert t is not None and (t.value, t.approximate) == ("2026", True)
+    t = time_of(
+        nlp,
+        "Selon le journal, les deux groupes discuteraient depuis le début de l'année d'une alliance.",
+        "discuteraient",
+    )
+    assert t is not None and (t.value, t.approximate, t.role) == ("2024", True, "occurred")

@@ -450,13 +450,25 @@ def _month_by_tense(tx: Timex, pred: Token, dct: PubDate | None) -> Timex:
     return tx
 
 
+_DEADLINE_BEFORE = re.compile(
+    r"(?:\bd['’]ici(?:\s+à)?|\bdans)\s+(?:la\s+fin\s+d(?:e\s+|['’]))?$", re.IGNORECASE
+)
+_SINCE_BEFORE = re.compile(r"\bdepuis\s+$", re.IGNORECASE)
+
+
 def _time_ref(tx: Timex, pred: Token, dct: PubDate | None) -> TimeRef:
     tx = _month_by_tense(tx, pred, dct)
+    before = pred.doc.text[max(0, tx.start - 30) : tx.start]
+    # "d'ici 2027", "dans deux ans" are approximate; "depuis avril" is a point already passed
+    approximate = (
+        tx.approximate or bool(_DEADLINE_BEFORE.search(before)) or tx.text.lower().startswith("dans ")
+    )
+    role = "occurred" if _SINCE_BEFORE.search(before) else _role_for(tx, pred, dct)
     return TimeRef(
         tx.spec_value(),
         tx.precision if tx.spec_value() else _precision_of_words(tx.text),
-        tx.approximate,
-        _role_for(tx, pred, dct),
+        approximate,
+        role,
         tx.text,
         tx.start,
         tx.end,
