@@ -99,11 +99,13 @@ def test_the_start_of_production_does_not_date_the_money_put_in(nlp: Language) -
 
 def test_y_refers_to_the_upcoming_event_of_the_previous_sentence(nlp: Language) -> None:
     text = (
-        "Le salon de l'automobile ouvrira le jeudi 5 décembre à 10 heures.\n\n"
+        "Le salon de l'automobile se tiendra le jeudi 5 décembre à 10 heures.\n\n"
         "Le constructeur devrait y présenter sa nouvelle berline électrique."
     )
     t = time_of(nlp, text, "présenter")
     assert t is not None and (t.value, t.precision, t.role) == ("2024-12-05", "day", "expected")
+    text = "Le groupe inaugurera le 5 décembre son usine de Douai. Il y investira 100 millions d'euros."
+    assert time_of(nlp, text, "investira") is None
 
 
 def test_a_time_between_the_verb_and_its_object_dates_the_object(nlp: Language) -> None:
@@ -201,3 +203,11 @@ def test_deadlines_are_approximate_and_since_has_occurred(nlp: Language) -> None
         "discuteraient",
     )
     assert t is not None and (t.value, t.approximate, t.role) == ("2024", True, "occurred")
+
+
+def test_a_next_sentence_about_something_else_does_not_date_the_claim(nlp: Language) -> None:
+    text = (
+        "Le groupe construira une usine de batteries près de Lille. "
+        "L'ouverture de la ligne de métro voisine est prévue en 2026."
+    )
+    assert time_of(nlp, text, "construira") is None

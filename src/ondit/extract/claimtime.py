@@ -503,6 +503,14 @@ def _sentence_before(sent: Span) -> Span | None:
     return doc[i].sent if i >= 0 else None
 
 
+def _event_clause(doc: Doc, tx: Timex) -> bool:
+    """The time dates a scheduled event: "la keynote se tiendra le 9 septembre", "le salon aura lieu"."""
+    tok = _timex_token(doc, tx)
+    while tok is not None and tok.head.i != tok.i and tok.pos_ not in {"VERB", "AUX"}:
+        tok = tok.head
+    return tok is not None and tok.lemma_.lower() in _claim_time_lex()["event_verbs"]
+
+
 def _main_verbs(root: Token) -> list[Token]:
     return [root, *_xcomp_chain(root)]
 
@@ -535,6 +543,7 @@ def _time_from_neighbour(
                 and tx.precision in {"day", "minute"}
                 and tx.value is not None
                 and tx.value[:10] > today.isoformat()
+                and _event_clause(sent.doc, tx)
             ]
             if upcoming:
                 tx = upcoming[-1]
@@ -573,6 +582,10 @@ def _followup_time(
         main[-1].lemma_.lower() in start_verbs and subj.pos_ == "NOUN"
     ):
         return None
+    lex = _claim_time_lex()
+    known = lex["deal_nouns"] | lex["production_nouns"] | lex["container_nouns"] | lex["followup_objects"]
+    if any(c.dep_ == "nmod" and c.pos_ == "NOUN" and c.lemma_.lower() not in known for c in subj.children):
+        return None  # "L'ouverture de la ligne de métro est prévue en 2026" is about something else
     hedged = any("Cnd" in v.morph.get("Mood", []) for v in main)
     if hedged and not any("Cnd" in v.morph.get("Mood", []) for v in [pred, *pred.ancestors]):
         if "mêmes sources" not in nxt.text.lower():
