@@ -104,6 +104,12 @@ def test_y_refers_to_the_upcoming_event_of_the_previous_sentence(nlp: Language) 
     )
     t = time_of(nlp, text, "présenter")
     assert t is not None and (t.value, t.precision, t.role) == ("2024-12-05", "day", "expected")
+    text = (
+        "Le salon de l'automobile se tiendra le jeudi 5 décembre à 10 heures.\n\n"
+        "Le constructeur devrait y présenter sa berline électrique et un nouveau SUV hybride."
+    )
+    t = time_of(nlp, text, "SUV")  # a product named in a list, as a claim about it is triggered
+    assert t is not None and (t.value, t.precision) == ("2024-12-05", "day")
     text = "Le groupe inaugurera le 5 décembre son usine de Douai. Il y investira 100 millions d'euros."
     assert time_of(nlp, text, "investira") is None
 

@@ -503,6 +503,19 @@ def _sentence_before(sent: Span) -> Span | None:
     return doc[i].sent if i >= 0 else None
 
 
+def _governing_verb(tok: Token) -> Token | None:
+    """The verb a noun is an argument of, through coordination: "présenter l'iPhone 17 et une
+    nouvelle Apple Watch" -> présenter for both products."""
+    cur = tok
+    for _ in range(4):
+        if cur.pos_ in {"VERB", "AUX"} and cur is not tok:
+            return cur
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return cur if cur.pos_ in {"VERB", "AUX"} else None
+
+
 def _event_clause(doc: Doc, tx: Timex) -> bool:
     """The time dates a scheduled event: "la keynote se tiendra le 9 septembre", "le salon aura lieu"."""
     tok = _timex_token(doc, tx)
@@ -530,7 +543,9 @@ def _time_from_neighbour(
     followup = lex["deal_nouns"] | (set() if lemma in lex["money_lemmas"] else lex["production_nouns"])
     pred = predicate_of(trig)
     # "Apple devrait y présenter …": "y" is the event the previous sentence dates
+    gov = _governing_verb(trig)
     verbs = [pred, *_xcomp_chain(pred), *([trig] if trig.pos_ in {"VERB", "AUX"} else [])]
+    verbs += [gov, *_xcomp_chain(gov)] if gov is not None else []
     if any(c.lower_ == "y" and c.pos_ == "PRON" for v in verbs for c in v.children):
         prev = _sentence_before(sent)
         today = dct.date() if dct is not None else None
