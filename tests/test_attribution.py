@@ -144,3 +144,13 @@ def test_an_inverted_pronoun_continues_the_earlier_speaker(run: Run) -> None:
     c = only(r, "investment")
     assert names(c)[-1] == "Christel Heydemann"
     assert c["certainty"] == "certain"
+
+
+def test_the_communique_named_before_keeps_its_author(run: Run) -> None:
+    r = run(
+        "Michelin et Continental ont conclu lundi un partenariat dans les pneus recyclés, a annoncé Michelin "
+        "dans un communiqué. Continental ouvrira une usine commune en Espagne en 2026, précise le texte."
+    )
+    c = only(r, "facility")
+    assert c["args"]["agent"] == "Continental"
+    assert names(c)[-1] == "Michelin"

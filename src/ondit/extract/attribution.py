@@ -21,6 +21,7 @@ from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.model import Source
 from ondit.nlp.sents import sent_start
 
+_DEFINITE = {"le", "la", "l'", "l’", "ce", "cet", "cette"}
 _CONDITIONAL = re.compile(r"(?:rait|raient|rais|rions|riez)$")
 
 
@@ -245,6 +246,12 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
         # "un communiqué du groupe", "a rappelé le porte-parole": the company the claim is about speaks
         owners = [c for c in tok.children if c.dep_ == "nmod"]
         if all(_describes_company(c) for c in owners) and not named:
+            det = [c for c in tok.children if c.dep_ == "det"]
+            if not owners and det and det[0].lower_ in _DEFINITE:
+                # "précise le communiqué", "selon le texte": the one an earlier sentence named
+                earlier = _earlier_speaker(tok)
+                if earlier is not None and earlier.kind == "org":
+                    return Speaker(earlier.name, earlier.kind, earlier.entity, earlier.of, toks)
             return Speaker("", "self", None, None, toks)
     if head_entity is None and (lemma in lex["official_heads"] or lemma in lex["official_titles"]):
         per = next((b for b in named if b.type == "PER"), None)
@@ -267,7 +274,7 @@ def _describes_company(tok: Token) -> bool:
         return False
     det = [c for c in tok.children if c.dep_ == "det"]
     if det:
-        return det[0].lower_ in {"le", "la", "l'", "l’", "ce", "cet", "cette"}
+        return det[0].lower_ in _DEFINITE
     return any(c.dep_ == "case" and c.lower_ in {"du", "au"} for c in tok.children)
 
 
@@ -328,7 +335,7 @@ def _earlier_media(tok: Token, ents: DocEntities) -> EntityBuilder | None:
     if any(c.dep_ == "nmod" for c in tok.children):
         return None  # "le site de Douai" is a plant
     det = [c for c in tok.children if c.dep_ == "det"]
-    if not det or det[0].lower_ not in {"le", "la", "l'", "l’", "ce", "cet", "cette"}:
+    if not det or det[0].lower_ not in _DEFINITE:
         return None
     agency = tok.lemma_.lower() == "agence"
     seen: list[EntityBuilder] = []
