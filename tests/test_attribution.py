@@ -104,3 +104,53 @@ def test_a_participle_describing_the_subject_is_the_outlets_background(run: Run)
     listing = only(r, "listing")
     assert names(listing) == ["Les Echos", "Bloomberg"]
     assert listing["certainty"] == "probable"
+
+
+def test_a_title_then_the_persons_name_after_the_comma(run: Run) -> None:
+    r = run(
+        "Carrefour ouvrira l'an prochain à Mérignac un entrepôt de 40 000 mètres carrés, a annoncé hier "
+        "le maire de la commune, Alain Anziani, à l'issue du conseil municipal."
+    )
+    found = claims_of(r, "facility")
+    assert found
+    for c in found:
+        assert c["source"][-1]["name"] == "Alain Anziani"
+        assert c["source"][-1]["kind"] == "official"
+
+
+def test_a_coordinated_clause_with_its_own_speaker_is_no_incise(run: Run) -> None:
+    r = run(
+        "Auchan a racheté l'an dernier une trentaine de magasins Casino dans la région, et Leclerc a "
+        "démenti mardi tout projet de reprise des magasins Cora."
+    )
+    c = only(r, "acquisition")
+    assert names(c) == ["Les Echos"]
+    assert c["certainty"] == "certain"
+
+
+def test_figures_of_the_described_company(run: Run) -> None:
+    r = run(
+        "Peugeot a immatriculé 12 000 voitures en Belgique l'an dernier, selon les chiffres de la marque."
+    )
+    c = only(r, "sales")
+    assert c["source"][-1] == {"name": "Peugeot", "kind": "party"}
+
+
+def test_an_inverted_pronoun_continues_the_earlier_speaker(run: Run) -> None:
+    r = run(
+        "Christel Heydemann, la directrice générale d'Orange, a annoncé lundi que le groupe allait réduire "
+        "ses coûts. Orange investira 2 milliards d'euros dans la fibre en Espagne, a-t-elle ajouté."
+    )
+    c = only(r, "investment")
+    assert names(c)[-1] == "Christel Heydemann"
+    assert c["certainty"] == "certain"
+
+
+def test_the_communique_named_before_keeps_its_author(run: Run) -> None:
+    r = run(
+        "Michelin et Continental ont conclu lundi un partenariat dans les pneus recyclés, a annoncé Michelin "
+        "dans un communiqué. Continental ouvrira une usine commune en Espagne en 2026, précise le texte."
+    )
+    c = only(r, "facility")
+    assert c["args"]["agent"] == "Continental"
+    assert names(c)[-1] == "Michelin"

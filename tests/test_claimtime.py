@@ -99,11 +99,19 @@ def test_the_start_of_production_does_not_date_the_money_put_in(nlp: Language) -
 
 def test_y_refers_to_the_upcoming_event_of_the_previous_sentence(nlp: Language) -> None:
     text = (
-        "Le salon de l'automobile ouvrira le jeudi 5 décembre à 10 heures.\n\n"
+        "Le salon de l'automobile se tiendra le jeudi 5 décembre à 10 heures.\n\n"
         "Le constructeur devrait y présenter sa nouvelle berline électrique."
     )
     t = time_of(nlp, text, "présenter")
     assert t is not None and (t.value, t.precision, t.role) == ("2024-12-05", "day", "expected")
+    text = (
+        "Le salon de l'automobile se tiendra le jeudi 5 décembre à 10 heures.\n\n"
+        "Le constructeur devrait y présenter sa berline électrique et un nouveau SUV hybride."
+    )
+    t = time_of(nlp, text, "SUV")  # a product named in a list, as a claim about it is triggered
+    assert t is not None and (t.value, t.precision) == ("2024-12-05", "day")
+    text = "Le groupe inaugurera le 5 décembre son usine de Douai. Il y investira 100 millions d'euros."
+    assert time_of(nlp, text, "investira") is None
 
 
 def test_a_time_between_the_verb_and_its_object_dates_the_object(nlp: Language) -> None:
@@ -174,3 +182,38 @@ def test_entrusting_is_not_speech(nlp: Language) -> None:
     text = "Selon un cabinet, Nvidia pourrait confier 20 % de sa production à Samsung d'ici 2026."
     t = time_of(nlp, text, "production", published="2024-06-20")
     assert t is not None and (t.value, t.role) == ("2026", "expected")
+
+
+def test_a_coordinated_clause_does_not_lend_its_date_to_a_denial(nlp: Language) -> None:
+    text = (
+        "Carrefour a racheté l'an dernier une trentaine de magasins dans la région, et Auchan a "
+        "démenti mardi tout projet de reprise des supérettes de la ville, évoqué par des élus."
+    )
+    assert time_of(nlp, text, "reprise", published="2024-03-07") is None
+    t = time_of(nlp, text, "racheté", published="2024-03-07")
+    assert t is not None and (t.value, t.role) == ("2023", "occurred")
+
+
+def test_deadlines_are_approximate_and_since_has_occurred(nlp: Language) -> None:
+    t = time_of(
+        nlp, "Le groupe construira d'ici 2027 une nouvelle usine de batteries à Dunkerque.", "construira"
+    )
+    assert t is not None and (t.value, t.approximate, t.role) == ("2027", True, "expected")
+    t = time_of(
+        nlp, "Le groupe construira une usine de batteries dans deux ans, selon son patron.", "construira"
+    )
+    assert t is not None and (t.value, t.approximate) == ("2026", True)
+    t = time_of(
+        nlp,
+        "Selon le journal, les deux groupes discuteraient depuis le début de l'année d'une alliance.",
+        "discuteraient",
+    )
+    assert t is not None and (t.value, t.approximate, t.role) == ("2024", True, "occurred")
+
+
+def test_a_next_sentence_about_something_else_does_not_date_the_claim(nlp: Language) -> None:
+    text = (
+        "Le groupe construira une usine de batteries près de Lille. "
+        "L'ouverture de la ligne de métro voisine est prévue en 2026."
+    )
+    assert time_of(nlp, text, "construira") is None

@@ -21,6 +21,7 @@ from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.model import Source
 from ondit.nlp.sents import sent_start
 
+_DEFINITE = {"le", "la", "l'", "l’", "ce", "cet", "cette"}
 _CONDITIONAL = re.compile(r"(?:rait|raient|rais|rions|riez)$")
 
 
@@ -50,6 +51,8 @@ class Speaker:
             return True  # ", a annoncé lundi l'entreprise": an incise covers what comes before it
         # an incise: "X pourrait s'allier avec Y, affirme le Wall Street Journal"
         ancestors = {a.i for a in trigger.ancestors} | {trigger.i}
+        if self.tokens and min(self.tokens) < self.verb:
+            return False  # "Intermarché a racheté …, et Leclerc a démenti …": a clause of its own, no incise
         return (
             verb.dep_ in {"parataxis", "conj", "ccomp", "advcl", "dep", "xcomp", "acl:relcl"}
             and verb.head.i in ancestors
@@ -135,10 +138,29 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
         ]
         if published_by:
             return _speaker_for_entity(published_by[0], toks)
-        if possessive or any(c.lower_ in {"publiés", "publiées"} for c in tok.children):
+        described = any(c.dep_ == "nmod" and _describes_company(c) for c in tok.children)
+        if possessive or described or any(c.lower_ in {"publiés", "publiées"} for c in tok.children):
             # "selon ses propres chiffres": the company the claim is about speaks
             return Speaker("", "self", None, None, toks)
     named = entities_in(tok, ents, {"ORG", "BRAND", "PER", "MEDIA"})
+    if head_entity is None and lemma in _title_nouns() and not any(b.type == "PER" for b in named):
+        # "le maire de la commune, Pierre Dupont", "son directeur général, Jean Martin": the name after it
+        ap = _appositive_person(tok, toks, ents)
+        if ap is not None:
+            titled, span = ap
+            org = next((b for b in named if b.type in {"ORG", "BRAND"}), None)
+            if (
+                lemma in lex["official_titles"]
+                or lemma in lex["official_heads"]
+                or (org is not None and org.kb is not None and org.kb.kind == "official")
+            ):
+                kind = "official"
+            elif lemma in lex["analyst_titles"]:
+                kind = "analyst"
+            else:
+                kind = "person"
+            of = org.name if org is not None else titled.of
+            return Speaker(titled.name, kind, titled, of, tuple(sorted({*toks, *span})))
     if not named and head_entity is None:
         # "le quotidien italien Il Sole 24 Ore": a name the parser did not hang on the noun it follows
         after = _name_after(tok, ents)
@@ -224,6 +246,12 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
         # "un communiqué du groupe", "a rappelé le porte-parole": the company the claim is about speaks
         owners = [c for c in tok.children if c.dep_ == "nmod"]
         if all(_describes_company(c) for c in owners) and not named:
+            det = [c for c in tok.children if c.dep_ == "det"]
+            if not owners and det and det[0].lower_ in _DEFINITE:
+                # "précise le communiqué", "selon le texte": the one an earlier sentence named
+                earlier = _earlier_speaker(tok)
+                if earlier is not None and earlier.kind == "org":
+                    return Speaker(earlier.name, earlier.kind, earlier.entity, earlier.of, toks)
             return Speaker("", "self", None, None, toks)
     if head_entity is None and (lemma in lex["official_heads"] or lemma in lex["official_titles"]):
         per = next((b for b in named if b.type == "PER"), None)
@@ -246,7 +274,7 @@ def _describes_company(tok: Token) -> bool:
         return False
     det = [c for c in tok.children if c.dep_ == "det"]
     if det:
-        return det[0].lower_ in {"le", "la", "l'", "l’", "ce", "cet", "cette"}
+        return det[0].lower_ in _DEFINITE
     return any(c.dep_ == "case" and c.lower_ in {"du", "au"} for c in tok.children)
 
 
@@ -278,12 +306,36 @@ def _earlier_reporter(tok: Token) -> Speaker | None:
     return None
 
 
+_PERSONAL = {"il", "elle", "ils", "elles"}
+
+
+def _inverted_pronoun(verb: Token) -> Token | None:
+    """The "-il" of "a-t-il ajouté" or "précise-t-elle", however the parser hung it."""
+    doc = verb.doc
+    first = min([verb.i, *(c.i for c in verb.children if c.dep_.startswith("aux"))])
+    for t in doc[first : min(verb.i + 4, verb.sent.end)]:
+        if t.text.startswith("-") and t.lower_.lstrip("-") in _PERSONAL:
+            return t
+    return None
+
+
+def _earlier_speaker(tok: Token) -> Speaker | None:
+    """The last named speaker of the sentences before, a pronoun's antecedent: "…, a-t-il ajouté"."""
+    memo: dict[int, list[Speaker]] = tok.doc.user_data.get(_MEMORY, {})
+    here = sent_start(tok)
+    for start in sorted((s for s in memo if s < here), reverse=True)[:3]:
+        named = [sp for sp in memo[start] if sp.kind not in {"anonymous", "self"} and sp.name]
+        if named:
+            return named[-1]
+    return None
+
+
 def _earlier_media(tok: Token, ents: DocEntities) -> EntityBuilder | None:
     """The media named last before tok: "selon le journal" after "rapporte le quotidien Nikkei"."""
     if any(c.dep_ == "nmod" for c in tok.children):
         return None  # "le site de Douai" is a plant
     det = [c for c in tok.children if c.dep_ == "det"]
-    if not det or det[0].lower_ not in {"le", "la", "l'", "l’", "ce", "cet", "cette"}:
+    if not det or det[0].lower_ not in _DEFINITE:
         return None
     agency = tok.lemma_.lower() == "agence"
     seen: list[EntityBuilder] = []
@@ -294,6 +346,29 @@ def _earlier_media(tok: Token, ents: DocEntities) -> EntityBuilder | None:
     if agency:
         return next((b for b in seen if b.kb is not None and b.kb.kind == "agency"), None)
     return seen[0] if seen else None
+
+
+@cache
+def _title_nouns() -> frozenset[str]:
+    ent = lexicons.load("entities_fr")
+    return frozenset(
+        {*ent["person_titles"], *ent["official_titles"], *ent["analyst_titles"], "maire", "préfet", "patron"}
+    )
+
+
+def _appositive_person(
+    head: Token, toks: tuple[int, ...], ents: DocEntities
+) -> tuple[EntityBuilder, range] | None:
+    """A person named right after the comma that closes a title: "le président de la région, X"."""
+    doc = head.doc
+    j = max(toks, default=head.i) + 1
+    if j + 1 >= head.sent.end or doc[j].text != ",":
+        return None
+    b = ents.tok2ent.get(j + 1)
+    if b is None or b.type != "PER":
+        return None
+    span = next((range(s, e) for s, e in b.mentions if s == j + 1), None)
+    return (b, span) if span is not None else None
 
 
 def _name_after(head: Token, ents: DocEntities) -> tuple[EntityBuilder, range] | None:
@@ -391,6 +466,8 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             continue
         if governed_by_modal(tok):
             continue
+        if _background_participle(tok):
+            continue  # "un projet évoqué par plusieurs élus": what the noun is, not who says the sentence
         # a clause the parser hung as subject ("« X n'est pas à vendre », a déclaré Y") is the quote
         subj = [
             c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"} and c.pos_ not in {"VERB", "AUX"}
@@ -409,6 +486,11 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
         if not subj and incise:
             inv = _inverted_subject(tok)
             subj = [inv] if inv is not None else []
+        if not subj or subj[0].lower_ in {"-t", "t"}:
+            # ", a-t-il ajouté", ", précise-t-elle": the inverted pronoun
+            pron = _inverted_pronoun(tok)
+            if pron is not None:
+                subj, incise = [pron], _after_comma(tok)
         if not subj:
             continue
         s = subj[0]
@@ -420,6 +502,21 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                 continue
             s = ante
         if s.pos_ == "PRON" and ents.entity_at(s) is None and s.lemma_.lower() not in {"un", "une"}:
+            earlier = _earlier_speaker(s) if s.lower_.lstrip("-") in _PERSONAL else None
+            if earlier is not None:
+                # "Il a précisé que …", ", a-t-elle ajouté": the speaker of an earlier sentence goes on
+                speakers.append(
+                    Speaker(
+                        earlier.name,
+                        earlier.kind,
+                        earlier.entity,
+                        earlier.of,
+                        (s.i,),
+                        earlier.via,
+                        tok.i,
+                        incise,
+                    )
+                )
             continue  # a pronoun, not a name the tagger took for one ("Deezer" tagged PRON)
         has_complement = any(c.dep_ in {"ccomp", "xcomp", "obj", "parataxis"} for c in tok.children)
         inverted = s.i > tok.i  # "affirme le Wall Street Journal", "rapportent deux sources"

@@ -264,6 +264,17 @@ def _in_other_clause(tok: Token, trig: Token, top: Token | None = None) -> bool:
     return False
 
 
+def _ancestors_in_clause(tok: Token) -> list[Token]:
+    """The heads above a verb up to its clause's coordination: in "X a racheté l'an dernier …, et
+    Y a démenti mardi tout projet de reprise", the first clause's year is not the denied deal's."""
+    out: list[Token] = []
+    cur = tok
+    while cur.head.i != cur.i and cur.dep_ not in {"conj", "parataxis"}:
+        cur = cur.head
+        out.append(cur)
+    return out
+
+
 def _speaks(verb: Token) -> bool:
     """A speech verb, read as speech: "confier" reports only with a clause ("a confié que…", ",
     confie le patron"), not in "AMD pourrait confier 10 % de sa production à Samsung"."""
@@ -299,7 +310,7 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
     if pred is not trig and _speaks(pred) and trig.pos_ in {"NOUN", "PROPN"}:
         chain.discard(pred.i)  # "a démenti vendredi tout projet de fusion": Friday dates the denial
     completed = any(c.dep_.startswith("aux") and "Inf" in c.morph.get("VerbForm", []) for c in pred.children)
-    for a in pred.ancestors:
+    for a in _ancestors_in_clause(pred):
         # "pourrait annoncer cette année" is not said yet
         said = not governed_by_modal(a) and not _verb_is_future(a)
         if a.lemma_.lower() in _speech_lemmas() and not completed and said:
@@ -439,13 +450,25 @@ def _month_by_tense(tx: Timex, pred: Token, dct: PubDate | None) -> Timex:
     return tx
 
 
+_DEADLINE_BEFORE = re.compile(
+    r"(?:\bd['’]ici(?:\s+à)?|\bdans)\s+(?:la\s+fin\s+d(?:e\s+|['’]))?$", re.IGNORECASE
+)
+_SINCE_BEFORE = re.compile(r"\bdepuis\s+$", re.IGNORECASE)
+
+
 def _time_ref(tx: Timex, pred: Token, dct: PubDate | None) -> TimeRef:
     tx = _month_by_tense(tx, pred, dct)
+    before = pred.doc.text[max(0, tx.start - 30) : tx.start]
+    # "d'ici 2027", "dans deux ans" are approximate; "depuis avril" is a point already passed
+    approximate = (
+        tx.approximate or bool(_DEADLINE_BEFORE.search(before)) or tx.text.lower().startswith("dans ")
+    )
+    role = "occurred" if _SINCE_BEFORE.search(before) else _role_for(tx, pred, dct)
     return TimeRef(
         tx.spec_value(),
         tx.precision if tx.spec_value() else _precision_of_words(tx.text),
-        tx.approximate,
-        _role_for(tx, pred, dct),
+        approximate,
+        role,
         tx.text,
         tx.start,
         tx.end,
@@ -480,6 +503,27 @@ def _sentence_before(sent: Span) -> Span | None:
     return doc[i].sent if i >= 0 else None
 
 
+def _governing_verb(tok: Token) -> Token | None:
+    """The verb a noun is an argument of, through coordination: "présenter l'iPhone 17 et une
+    nouvelle Apple Watch" -> présenter for both products."""
+    cur = tok
+    for _ in range(4):
+        if cur.pos_ in {"VERB", "AUX"} and cur is not tok:
+            return cur
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return cur if cur.pos_ in {"VERB", "AUX"} else None
+
+
+def _event_clause(doc: Doc, tx: Timex) -> bool:
+    """The time dates a scheduled event: "la keynote se tiendra le 9 septembre", "le salon aura lieu"."""
+    tok = _timex_token(doc, tx)
+    while tok is not None and tok.head.i != tok.i and tok.pos_ not in {"VERB", "AUX"}:
+        tok = tok.head
+    return tok is not None and tok.lemma_.lower() in _claim_time_lex()["event_verbs"]
+
+
 def _main_verbs(root: Token) -> list[Token]:
     return [root, *_xcomp_chain(root)]
 
@@ -499,7 +543,9 @@ def _time_from_neighbour(
     followup = lex["deal_nouns"] | (set() if lemma in lex["money_lemmas"] else lex["production_nouns"])
     pred = predicate_of(trig)
     # "Apple devrait y présenter …": "y" is the event the previous sentence dates
+    gov = _governing_verb(trig)
     verbs = [pred, *_xcomp_chain(pred), *([trig] if trig.pos_ in {"VERB", "AUX"} else [])]
+    verbs += [gov, *_xcomp_chain(gov)] if gov is not None else []
     if any(c.lower_ == "y" and c.pos_ == "PRON" for v in verbs for c in v.children):
         prev = _sentence_before(sent)
         today = dct.date() if dct is not None else None
@@ -512,6 +558,7 @@ def _time_from_neighbour(
                 and tx.precision in {"day", "minute"}
                 and tx.value is not None
                 and tx.value[:10] > today.isoformat()
+                and _event_clause(sent.doc, tx)
             ]
             if upcoming:
                 tx = upcoming[-1]
@@ -550,6 +597,10 @@ def _followup_time(
         main[-1].lemma_.lower() in start_verbs and subj.pos_ == "NOUN"
     ):
         return None
+    lex = _claim_time_lex()
+    known = lex["deal_nouns"] | lex["production_nouns"] | lex["container_nouns"] | lex["followup_objects"]
+    if any(c.dep_ == "nmod" and c.pos_ == "NOUN" and c.lemma_.lower() not in known for c in subj.children):
+        return None  # "L'ouverture de la ligne de métro est prévue en 2026" is about something else
     hedged = any("Cnd" in v.morph.get("Mood", []) for v in main)
     if hedged and not any("Cnd" in v.morph.get("Mood", []) for v in [pred, *pred.ancestors]):
         if "mêmes sources" not in nxt.text.lower():
