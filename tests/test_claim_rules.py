@@ -1,0 +1,160 @@
+"""Claim rules that read past the parser: appositions, stakes, surface subjects, references back,
+reactions and restatements. Sentences written for these tests in the style of French business news."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ondit.model import ArticleExtraction
+from tests.conftest import claims_of
+
+Run = Callable[..., ArticleExtraction]
+
+
+def args_of(result: ArticleExtraction, type: str) -> list[dict[str, object]]:
+    return [c["args"] for c in claims_of(result, type)]
+
+
+def test_subsidiary_in_apposition_is_owned_by_the_group_named_after_it(run: Run) -> None:
+    r = run("Alpine, filiale du français Renault, présentera un nouveau modèle à Dieppe.")
+    assert {"owner": "Renault Group", "owned": "Alpine"} in args_of(r, "ownership")
+
+
+def test_fronted_owner_noun_with_a_list_gives_one_claim_per_brand(run: Run) -> None:
+    r = run("Propriétaire des marques Peugeot, Fiat et Jeep, Stellantis prépare un plan d'économies.")
+    owned = sorted(str(a["owned"]) for a in args_of(r, "ownership") if a["owner"] == "Stellantis")
+    assert owned == ["Fiat", "Jeep", "Peugeot"]
+
+
+def test_possessive_subsidiary_is_owned_by_the_previous_subject(run: Run) -> None:
+    r = run("Renault a présenté ses résultats annuels. Sa filiale Dacia reste la plus rentable du groupe.")
+    assert args_of(r, "ownership") == [{"owner": "Renault Group", "owned": "Dacia"}]
+
+
+def test_names_listed_after_an_ownership_verb(run: Run) -> None:
+    r = run("Le groupe LVMH, qui possède déjà Dior, Celine et Fendi, a fait état d'une croissance ralentie.")
+    assert sorted(str(a["owned"]) for a in args_of(r, "ownership")) == ["Celine", "Dior", "Fendi"]
+
+
+def test_a_stake_taken_is_an_acquisition_priced_in_money_not_percent(run: Run) -> None:
+    r = run("Safran avait pris 15 % de Dassault Aviation en 2021 pour 2 milliards d'euros.")
+    acq = claims_of(r, "acquisition")
+    assert [c["args"] for c in acq] == [{"agent": "Safran", "target": "Dassault Aviation"}]
+    assert acq[0]["quantity"]["unit"] == "EUR" and acq[0]["quantity"]["value"] == 2e9
+
+
+def test_subject_found_on_the_surface_when_the_parse_loses_it(run: Run) -> None:
+    r = run("Orange dément en revanche vouloir racheter Bouygues Telecom.")
+    acq = claims_of(r, "acquisition")
+    assert [c["args"] for c in acq] == [{"agent": "Orange", "target": "Bouygues Telecom"}]
+    assert acq[0]["certainty"] == "denied"
+
+
+def test_talks_restated_by_the_same_source_are_one_entry_completed_by_the_restatement(run: Run) -> None:
+    r = run(
+        "Renault serait en discussions avec Geely, selon Reuters. "
+        "Les discussions porteraient sur les moteurs thermiques, selon la même source."
+    )
+    talks = claims_of(r, "talks")
+    assert len(talks) == 1
+    assert talks[0]["args"]["topic"] == "les moteurs thermiques"
+    assert {talks[0]["args"]["agent"], talks[0]["args"]["partner"]} == {"Renault Group", "Geely Holding"}
+
+
+def test_withholding_a_detail_is_not_a_reaction_to_the_claim(run: Run) -> None:
+    r = run(
+        "Renault aurait signé un accord avec Geely, selon Reuters. "
+        "Geely n'a pas souhaité commenter le montant de l'accord."
+    )
+    assert all(c["certainty"] != "uncommitted" for c in claims_of(r))
+
+
+def test_a_no_comment_on_named_talks_reacts_to_the_talks_only(run: Run) -> None:
+    r = run(
+        "Selon Reuters, Renault et Geely discuteraient d'une alliance dans les moteurs. "
+        "Contactés, Renault et Geely n'ont pas souhaité commenter ces discussions."
+    )
+    reacting = [c for c in claims_of(r) if c["certainty"] == "uncommitted"]
+    assert reacting and {c["type"] for c in reacting} == {"talks"}
+    assert all(c["time"] is None for c in reacting)
+
+
+def test_supply_is_manufacturing_for_the_client(run: Run) -> None:
+    r = run("Valeo fournira des caméras à Stellantis à partir de 2026, a annoncé l'équipementier.")
+    assert args_of(r, "manufacturing") == [
+        {"agent": "Valeo", "client": "Stellantis", "product": "des caméras"}
+    ]
+
+
+def test_work_entrusted_to_a_subsidiary_is_made_by_it(run: Run) -> None:
+    r = run("Airbus a confié la fabrication des ailes à sa filiale Stelia, qui les assemblera à Méaulte.")
+    made = args_of(r, "manufacturing")
+    assert made and made[0]["agent"] == "Stelia" and made[0]["client"] == "Airbus"
+
+
+def test_appointment_read_after_the_verb(run: Run) -> None:
+    r = run("Kering a nommé lundi, avec effet immédiat, Claire Martin directrice financière du groupe.")
+    assert args_of(r, "appointment") == [
+        {"person": "Claire Martin", "org": "Kering", "role": "directrice financière"}
+    ]
+
+
+def test_workforce_is_a_financial_figure_in_employees(run: Run) -> None:
+    r = run("Michelin emploie environ 132 000 personnes dans le monde.")
+    fin = claims_of(r, "financials")
+    assert [c["args"] for c in fin] == [{"agent": "Michelin", "metric": "personnes"}]
+    assert fin[0]["quantity"]["unit"] == "employees" and fin[0]["quantity"]["value"] == 132000
+
+
+def test_a_raise_without_named_investors_belongs_to_the_raiser(run: Run) -> None:
+    r = run("Mistral AI a levé 600 millions d'euros en juin, a indiqué la start-up.")
+    assert args_of(r, "investment") == [{"agent": "Mistral AI"}]
+
+
+def test_relative_after_a_preposition_names_the_target(run: Run) -> None:
+    r = run("Northvolt, dans lequel Volkswagen a investi 900 millions d'euros, traverse une crise.")
+    assert args_of(r, "investment") == [{"agent": "Volkswagen", "target": "Northvolt"}]
+
+
+def test_main_clause_of_a_condition_is_a_hypothesis(run: Run) -> None:
+    r = run(
+        "Si le rachat avait abouti, il aurait été la plus importante acquisition de Sanofi depuis dix ans."
+    )
+    assert claims_of(r, "acquisition") == []
+
+
+def test_extraction_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Stellantis et Leapmotor ont signé un accord de coentreprise pour vendre des voitures "
+        "électriques en Europe, a annoncé le groupe. Renault, qui possède Dacia, discute avec Geely.",
+        encoding="utf-8",
+    )
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ondit",
+                "extract",
+                str(article),
+                "--published",
+                "2024-03-12",
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        outs.append(done.stdout)
+    assert json.loads(outs[0])["claims"], outs[0]
+    assert outs[0] == outs[1]
