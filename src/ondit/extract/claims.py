@@ -1605,6 +1605,14 @@ def _postprocess_args(
             if t.i > tok.i and t.pos_ == "NOUN" and t.lemma_.lower() in deal_nouns and not _time_or_amount(t):
                 args["topic"] = noun_phrase(t)
                 break
+    if spec.type == "market_entry" and "sector" not in args and trig.via_phrase:
+        market = next(
+            (tok.doc[i] for i in range(*trig.window) if tok.doc[i].lemma_.lower() in {"marché", "segment"}),
+            None,
+        )
+        if market is not None and any(c.dep_ in {"amod", "nmod"} and c.i > market.i for c in market.children):
+            args = dict(args)
+            args["sector"] = noun_phrase(market)  # "entrer sur le marché français"
     if spec.type == "market_entry":
         if "sector" not in args:
             if trig.via_phrase or any(
@@ -1708,6 +1716,12 @@ def _postprocess_args(
         args = {"agent": [pair[0]], "partner": pair[1]}
     if spec.type == "ownership":
         fixed = _ownership_via(trig, ents) or _ownership(trig, ents) or _ownership_surface(trig, ents)
+        if fixed is not None and tok.pos_ == "NOUN":
+            # the surface reading sees a whole list the parse cut short ("de A, de B et de C")
+            wider = _ownership_surface(trig, ents)
+            if wider is not None and wider.get("owner") == fixed.get("owner"):
+                if len(wider.get("owned") or []) > len(fixed.get("owned") or []):
+                    fixed = wider
         fixed = _owned_listed_after(trig, ents, fixed)
         if fixed is None:
             return None
@@ -2251,7 +2265,9 @@ def _apposition_of(
     more: list[EntityBuilder] = []
     k = end_np
     while k < len(doc) - 1 and doc[k].text in {",", "et"}:
-        nxt, k2 = _name_of_phrase(doc, k + 1, ents, limit=4)
+        # "de Volvo Cars, de Polestar et de Lotus": the preposition may be repeated
+        skip = 1 if doc[k + 1].lower_ in {"de", "du", "d'", "d’", "des"} else 0
+        nxt, k2 = _name_of_phrase(doc, k + 1 + skip, ents, limit=4)
         if nxt is None or nxt in of or nxt in more:
             break
         more.append(nxt)
