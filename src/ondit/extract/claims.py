@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from ondit import lexicons
 from ondit.extract.attribution import Speaker, article_source, chain_for, speakers_for
 from ondit.extract.certainty import Certainty, certainty_of, no_comment_cue
-from ondit.extract.claimtime import _ISO_VALUE, _past_tense, pick_time, predicate_of
+from ondit.extract.claimtime import _ISO_VALUE, _future_tense, _past_tense, pick_time, predicate_of
 from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.extract.quantity import QuantityMatch
 from ondit.extract.timex import Timex
@@ -852,6 +852,15 @@ def _rival_of(tok: Token, agents: list[EntityBuilder], ents: DocEntities) -> Ent
     return None
 
 
+def _results_phrase(noun: Token) -> str:
+    """ "son chiffre d'affaires semestriel", "ses ventes du troisième trimestre": the publication,
+    without the possessive (the guide's phrase rule)."""
+    possessives = {"son", "sa", "ses", "leur", "leurs", "notre", "nos"}
+    toks = [t for t in noun.subtree if not (t.dep_ == "det" and t.lower_ in possessives)]
+    toks = [t for t in toks if t.i >= noun.i or t.dep_ != "det"]
+    return noun.doc[toks[0].i : toks[-1].i + 1].text if toks else noun.text
+
+
 def _main_places(places: list[EntityBuilder], doc: Doc) -> list[EntityBuilder]:
     """ "à West Lafayette, dans l'Indiana": the region that locates a place is not a second place."""
     if len(places) < 2:
@@ -1167,7 +1176,15 @@ def find_claims(doc: Doc) -> list[Claim]:
                         unit_span = doc.char_span(qm.start, qm.end, alignment_mode="expand")
                         if unit_span is not None and unit_span.root.pos_ == "NOUN":
                             args["product"] = _unit_phrase(unit_span.root)
-            time = None if spec.type in NO_TIME_TYPES else pick_time(trig.token, sent, timexes, dct)
+            tx_pool = timexes
+            if spec.type == "announcement" and trig.token.pos_ in {"VERB", "AUX"}:
+                # "présentera ses ventes du troisième trimestre le 15 octobre": the date of the event,
+                # not the period its figures cover
+                pub = next((c for c in trig.token.children if c.dep_ == "obj"), None)
+                if pub is not None:
+                    lo, hi = pub.left_edge.idx, pub.right_edge.idx + len(pub.right_edge)
+                    tx_pool = [tx for tx in timexes if not lo <= tx.start < hi]
+            time = None if spec.type in NO_TIME_TYPES else pick_time(trig.token, sent, tx_pool, dct)
             if spec.needs_time and time is None:
                 continue
             own = [sp for sp in speakers if sp.covers(trig.token)]
@@ -1731,7 +1748,16 @@ def _postprocess_args(
     target = args.get("target")
     if spec.type == "acquisition" and isinstance(target, str) and _talks_noun(target):
         return None  # "ont repris leurs discussions": talks resumed, nothing bought
-    if spec.type == "announcement":
+    if spec.type == "announcement" and tok.pos_ in {"VERB", "AUX"}:
+        results = set(lexicons.load("claims_fr")["announcement"].get("results_nouns", []))
+        objs = [c for c in tok.children if c.dep_ == "obj" and c.lemma_.lower() in results]
+        if not objs or not _future_tense(tok):
+            return None
+        args = dict(args)
+        args["event"] = _results_phrase(objs[0])
+        if "agent" not in args:
+            return None
+    elif spec.type == "announcement":
         args["event"] = noun_phrase(tok) if not trig.via_phrase else _phrase_with_det(tok, trig.words)
         if "agent" not in args:
             return None
