@@ -1577,6 +1577,23 @@ def _postprocess_args(
         if tok.head.pos_ == "VERB" and objs:
             args = dict(args)
             args["target"] = noun_phrase(objs[0])
+    if spec.type == "investment" and "target" not in args and args.get("agent"):
+        # "un plan d'investissement de 1 500 milliards de yens dans l'électrification": the parse
+        # hangs "dans …" on the amount; read it after the trigger on the surface
+        doc_ = tok.doc
+        for t in doc_[tok.i + 1 : min(tok.sent.end, tok.i + 14)]:
+            if t.is_punct or (t.pos_ in {"VERB", "AUX"} and t.dep_ != "acl"):
+                break
+            if t.lower_ == "dans" and t.i + 1 < len(doc_):
+                named, _ = _name_of_phrase(doc_, t.i + 1, ents, limit=3)
+                head = next((x for x in doc_[t.i + 1 : t.i + 4] if x.pos_ in {"NOUN", "PROPN"}), None)
+                if named is not None and named.type in ROLE_TYPES["target"]:
+                    args = dict(args)
+                    args["target"] = [named]
+                elif head is not None and ents.entity_at(head) is None and not _time_or_amount(head):
+                    args = dict(args)
+                    args["target"] = noun_phrase(head)
+                break
     if spec.type == "investment" and tok.pos_ in {"VERB", "AUX"}:
         need_money = {
             _norm_lemma(v) for v in lexicons.load("claims_fr")["investment"].get("verbs_need_money", [])
