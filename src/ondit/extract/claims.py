@@ -861,6 +861,37 @@ def _results_phrase(noun: Token) -> str:
     return noun.doc[toks[0].i : toks[-1].i + 1].text if toks else noun.text
 
 
+_SITE_NOUNS = {"usine", "site", "atelier", "chantier", "plateforme", "centre", "campus", "entrepôt", "projet"}
+
+
+def _from_facility(
+    tok: Token,
+    spec: TypeSpec,
+    args: dict[str, list[EntityBuilder] | str],
+    history: list[Draft],
+    ents: DocEntities,
+) -> dict[str, list[EntityBuilder] | str]:
+    """ "L'usine créera 1 000 emplois", "L'investissement atteindra 1,3 milliard", "X y investira
+    85 millions": the site reported just before is what the figure is about, its builder the agent."""
+    site = next((d for d in reversed(history[-6:]) if d.type == "facility"), None)
+    if site is None:
+        return args
+    pred = predicate_of(tok)
+    subj = next((c for c in pred.children if c.dep_.startswith("nsubj")), None)
+    about_site = subj is not None and (
+        subj.lemma_.lower() in _SITE_NOUNS or (subj.i == tok.i and spec.type == "investment")
+    )
+    there = any(c.lower_ == "y" for c in pred.children)
+    if not (about_site or there):
+        return args
+    out = dict(args)
+    if "agent" not in out and site.args.get("agent") and (about_site or there):
+        out["agent"] = site.args["agent"]
+    if spec.type == "investment" and "target" not in out and isinstance(site.args.get("facility"), str):
+        out["target"] = site.args["facility"]
+    return out
+
+
 def _main_places(places: list[EntityBuilder], doc: Doc) -> list[EntityBuilder]:
     """ "à West Lafayette, dans l'Indiana": the region that locates a place is not a second place."""
     if len(places) < 2:
@@ -979,7 +1010,10 @@ def _workforce(trig: Token) -> bool:
     return trig.lemma_.lower() in _WORKFORCE_WORDS
 
 
-_WORKFORCE_WORDS = {"employer", "compter", "supprimer", "créer", "suppression", "création", "recruter"}
+_WORKFORCE_WORDS = {
+    "employer", "compter", "supprimer", "créer", "suppression", "création", "recruter", "embaucher",
+    "mobiliser", "recrutement", "embauche",
+}  # fmt: skip
 
 
 def pick_quantity(trig: Token, sent: Span, quantities: list[QuantityMatch], typ: str) -> QuantityMatch | None:
@@ -1146,6 +1180,8 @@ def find_claims(doc: Doc) -> list[Claim]:
                     left is not b for v in args.values() if isinstance(v, list) for b in v
                 ):
                     args["agent"] = [left]
+            if not _complete(args, spec) and spec.type in {"financials", "investment"}:
+                args = _from_facility(trig.token, spec, args, [*drafts, *sent_drafts], ents)
             if not _complete(args, spec) and not _fundraising(trig.token, spec, args):
                 inherited = (
                     None
