@@ -892,17 +892,38 @@ def _from_facility(
     return out
 
 
+_PLANT_NOUNS = {"usine", "usines", "site", "sites", "atelier", "ateliers", "chantier", "raffinerie"}
+
+
+def _plant_place(tok: Token, ents: DocEntities) -> EntityBuilder | None:
+    """ "dans son usine de Skellefteå", "qui les forgera dans son usine du Creusot": the town a
+    plant is named after, later in the sentence, is where the making happens."""
+    doc = tok.doc
+    for t in doc[tok.i + 1 : tok.sent.end]:
+        if (
+            t.lower_ in _PLANT_NOUNS
+            and t.i + 2 < len(doc)
+            and doc[t.i + 1].lower_ in {"de", "du", "d'", "d’"}
+        ):
+            b = ents.entity_at(doc[t.i + 2])
+            if b is not None and b.type == "PLACE":
+                return b
+    return None
+
+
 def _main_places(places: list[EntityBuilder], doc: Doc) -> list[EntityBuilder]:
     """ "à West Lafayette, dans l'Indiana": the region that locates a place is not a second place."""
     if len(places) < 2:
         return places
     kept = [places[0]]
     for b in places[1:]:
-        first = min((s for s, _ in b.mentions), default=0)
-        before = [t.lower_ for t in doc[max(0, first - 3) : first]]
-        if "," in before and any(w in before for w in ("dans", "près", "en", "au")):
-            continue
-        kept.append(b)
+        locator = False
+        for start, _end in b.mentions:
+            before = [t.lower_ for t in doc[max(0, start - 3) : start]]
+            if "," in before and any(w in before for w in ("dans", "près", "en", "au")):
+                locator = True
+        if not locator:
+            kept.append(b)
     return kept
 
 
@@ -1090,6 +1111,10 @@ def _inherit_parties(
     recent of its type whose parties agree with the ones named here)."""
     if spec.type not in _BACK_TYPES or tok.pos_ != "NOUN":
         return None
+    if any(_case_words(c) in {"avec", "entre"} for c in tok.children) and not any(
+        isinstance(args.get(r), list) for r in ("partner", "target", "client")
+    ):
+        return None  # "ses discussions avec plusieurs constructeurs européens": other, unnamed parties
     party_roles = [r for r in spec.key if r in PARTY_ROLES]
     named = [b for r in party_roles for b in args.get(r) or [] if not isinstance(b, str)]
     dets = [c.lower_ for c in tok.children if c.dep_ == "det"]
@@ -1170,6 +1195,10 @@ def find_claims(doc: Doc) -> list[Claim]:
                 continue
             args = _plural_parties(trig, spec, args, ents, last_pair)
             args = _postprocess_args(trig, spec, args, ents, doc)
+            if args is not None and spec.type in {"manufacturing", "facility"} and "place" not in args:
+                plant_place = _plant_place(trig.token, ents)
+                if plant_place is not None:
+                    args["place"] = [plant_place]
             if args is not None and isinstance(args.get("place"), list) and len(args["place"]) > 1:
                 args["place"] = _main_places(args["place"], doc)  # type: ignore[arg-type]
             if args is None or _self_claim(args, spec):
@@ -1718,6 +1747,8 @@ def _postprocess_args(
         pred = predicate_of(tok)
         if pred is tok or pred.lemma_.lower() not in type_specs()["facility"].verbs:
             return None
+        if _case_words(tok) in {"sur", "dans", "à", "au", "près de"}:
+            return None  # "construira une usine sur le même site": where it is built, not what
         args["facility"] = noun_phrase(tok)
     if spec.type == "financials" and tok.pos_ in {"NOUN", "PROPN"}:
         if not (_workforce(tok) and "metric" in args):
