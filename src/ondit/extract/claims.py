@@ -502,9 +502,10 @@ def entities_in(
                         break
             else:
                 # "le groupe de X" / "les usines de X" are handled by phrase roles; a bare
-                # appositive list ("marques : A, B et C")
+                # appositive list ("marques : A, B et C"); not a relation noun in apposition
+                # ("AESC, la filiale du groupe Envision": Envision is not AESC)
                 for c in t.children:
-                    if c.dep_ in {"appos"} and depth < 2:
+                    if c.dep_ in {"appos"} and depth < 2 and c.lemma_.lower() not in _RELATION_NOUNS:
                         visit(c, depth + 1)
         if with_conj:
             for c in t.children:
@@ -524,6 +525,35 @@ def _subsidiary_named(t: Token, ents: DocEntities, add: Callable[[EntityBuilder 
     while j < len(t.doc) and (t.doc[j].pos_ == "ADJ" or t.doc[j].text == ","):
         j += 1
     return j < len(t.doc) and add(ents.entity_at(t.doc[j]))
+
+
+_RELATION_NOUNS = {
+    "filiale", "branche", "division", "actionnaire", "propriétaire", "partenaire", "fournisseur",
+    "client", "concurrent", "rival", "maison", "mère", "sous-traitant", "holding",
+}  # fmt: skip
+
+
+def _out_of_relation_apposition(tok: Token, ents: DocEntities) -> Token:
+    """ "AESC, la filiale du groupe chinois Envision, va construire": when the parser takes the
+    name inside the apposition for the subject, the subject is the name the apposition describes."""
+    doc = tok.doc
+    s0 = sent_start(tok)
+    j = tok.i - 1
+    seen_relation = False
+    while j > s0 and tok.i - j < 8:
+        t = doc[j]
+        if t.lemma_.lower() in _RELATION_NOUNS or t.lower_ in _RELATION_NOUNS:
+            seen_relation = True
+        elif t.text == ",":
+            break
+        elif not (t.pos_ in {"DET", "ADJ", "NOUN", "ADP"} or ents.entity_at(t) is not None):
+            return tok
+        j -= 1
+    if seen_relation and j > s0 and doc[j].text == ",":
+        b = ents.entity_at(doc[j - 1])
+        if b is not None and b.type in {"ORG", "BRAND"}:
+            return doc[j - 1]
+    return tok
 
 
 def _named_after(
@@ -635,6 +665,8 @@ def _role_tokens(
             s = next((c for c in trig.children if c.dep_.startswith("nsubj")), None)
         if s is None:
             s = subject_of(pred, ents)
+        if s is not None:
+            s = _out_of_relation_apposition(s, ents)
         return [s] if s is not None else []
     if source == "obj":
         base = trig if trig.pos_ in {"VERB", "AUX"} else None
