@@ -2438,6 +2438,8 @@ def _apposition_of(
         if end_np < len(doc) and doc[end_np].text == ",":
             b2, _ = _name_of_phrase(doc, end_np + 1, ents, limit=3)
             apposed = b2
+    if apposed is None and ents.entity_at(tok) is not None and tok.lemma_.lower() == "filiale":
+        apposed = ents.entity_at(tok)  # "la filiale belge du groupe Orange", resolved to Orange Belgium
     if apposed is None and any(c.dep_ == "cop" for c in tok.children):
         # "Renault est actionnaire de Nissan", "X reste la maison mère de Y"
         subj = subject_of(tok, ents)

@@ -877,12 +877,53 @@ def _resolve_anaphors(
         if tok.i in tok2ent or tok.pos_ not in {"NOUN", "PROPN"}:
             continue
         lemma = tok.lemma_.lower()
-        if lemma not in anaphoric and tok.lower_ not in anaphoric:
+        if lemma not in anaphoric and tok.lower_ not in anaphoric and lemma != "filiale":
             continue
         det = [c for c in tok.children if c.dep_ == "det"]
         # "du géant sud-coréen", "au constructeur": the article is inside the preposition
         contracted = not det and any(c.dep_ == "case" and c.lower_ in {"du", "au"} for c in tok.children)
         if not contracted and (not det or det[0].lower_ not in _DEFINITE or det[0].lower_ in {"les", "ces"}):
+            continue
+        if lemma == "filiale":
+            # "la filiale belge du groupe Orange": the subsidiary of that parent in that country,
+            # when the article names it
+            parent = next(
+                (
+                    tok2ent[t.i]
+                    for c in tok.children
+                    if c.dep_ == "nmod"
+                    for t in c.subtree
+                    if t.i in tok2ent and tok2ent[t.i].type in {"ORG", "BRAND"}
+                ),
+                None,
+            )
+            country = next((nationality[c.lower_] for c in tok.children if c.lower_ in nationality), "")
+            child = next(
+                (
+                    b
+                    for b in order
+                    if parent is not None
+                    and b.kb is not None
+                    and b.kb.parent == parent.name
+                    and (not country or b.country == country)
+                ),
+                None,
+            )
+            if child is None and parent is not None and country:
+                words = _cues().get("subsidiary_country_words", {})
+                suffixes = words.get(country, []) if isinstance(words, dict) else []
+                child = next(
+                    (
+                        b
+                        for b in order
+                        if b is not parent
+                        and b.name.startswith(parent.name.split()[0] + " ")
+                        and b.name.split()[-1] in suffixes
+                    ),
+                    None,
+                )
+            if child is not None:
+                out[tok.i] = child
             continue
         # not when a name follows in apposition ("le constructeur chinois Xiaomi")
         nxt = tok.i + 1
