@@ -154,3 +154,12 @@ def test_the_communique_named_before_keeps_its_author(run: Run) -> None:
     c = only(r, "facility")
     assert c["args"]["agent"] == "Continental"
     assert names(c)[-1] == "Michelin"
+
+
+def test_an_impersonal_il_is_no_earlier_speaker(run: Run) -> None:
+    r = run(
+        "Renault a présenté jeudi ses résultats annuels, a annoncé son directeur financier, Thierry Piéton. "
+        "Il a été précisé que Renault ouvrira une usine au Maroc en 2026."
+    )
+    c = only(r, "facility")
+    assert names(c) == ["Les Echos"]

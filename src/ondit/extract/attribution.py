@@ -306,7 +306,7 @@ def _earlier_reporter(tok: Token) -> Speaker | None:
     return None
 
 
-_PERSONAL = {"il", "elle", "ils", "elles"}
+_PERSONAL = {"il", "elle"}
 
 
 def _inverted_pronoun(verb: Token) -> Token | None:
@@ -502,7 +502,9 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                 continue
             s = ante
         if s.pos_ == "PRON" and ents.entity_at(s) is None and s.lemma_.lower() not in {"un", "une"}:
-            earlier = _earlier_speaker(s) if s.lower_.lstrip("-") in _PERSONAL else None
+            impersonal = s.dep_ == "nsubj:pass" or any(c.dep_ == "aux:pass" for c in tok.children)
+            personal = s.lower_.lstrip("-") in _PERSONAL and not impersonal  # not "il a été précisé que"
+            earlier = _earlier_speaker(s) if personal else None
             if earlier is not None:
                 # "Il a précisé que …", ", a-t-elle ajouté": the speaker of an earlier sentence goes on
                 speakers.append(
