@@ -163,3 +163,28 @@ def test_an_impersonal_il_is_no_earlier_speaker(run: Run) -> None:
     )
     c = only(r, "facility")
     assert names(c) == ["Les Echos"]
+
+
+def test_an_incise_after_a_modal_clause_still_speaks(run: Run) -> None:
+    r = run(
+        "Safran envisagerait de racheter Latecoere, rapporte le quotidien Le Figaro. Le groupe pourrait "
+        "aussi s'allier avec Thales, ajoute le journal."
+    )
+    c = only(r, "partnership")
+    assert names(c) == ["Les Echos", "Le Figaro"]
+
+
+def test_this_source_goes_on(run: Run) -> None:
+    r = run(
+        "Safran serait en discussions avec Thales, selon un proche du dossier. Un accord pourrait être "
+        "signé avec Thales d'ici l'été, a ajouté cette source."
+    )
+    c = only(r, "partnership")
+    assert c["source"][-1] == {"name": "un proche du dossier", "kind": "anonymous"}
+
+
+def test_a_spokesperson_speaking_to_an_agency(run: Run) -> None:
+    r = run("Safran ouvrira une usine au Maroc en 2026, a précisé à l'AFP un porte-parole du groupe.")
+    c = only(r, "facility")
+    assert names(c) == ["Les Echos", "AFP", "Safran"]
+    assert c["certainty"] == "certain"

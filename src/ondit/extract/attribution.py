@@ -464,13 +464,15 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
     for tok in sent:
         if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_.lower() not in lex["speech"]:
             continue
-        if governed_by_modal(tok):
-            continue
+        if governed_by_modal(tok) and not _after_comma(tok):
+            continue  # an incise hung on a modal ("X pourrait …, ajoute le journal") is still said
         if _background_participle(tok):
             continue  # "un projet évoqué par plusieurs élus": what the noun is, not who says the sentence
         # a clause the parser hung as subject ("« X n'est pas à vendre », a déclaré Y") is the quote
         subj = [
-            c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"} and c.pos_ not in {"VERB", "AUX"}
+            c
+            for c in tok.children
+            if c.dep_ in {"nsubj", "nsubj:pass"} and c.pos_ not in {"VERB", "AUX", "DET", "ADP", "PUNCT"}
         ]
         incise = _after_comma(tok) and (not subj or subj[0].i > tok.i)
         if not subj and incise:
@@ -537,7 +539,7 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             ]
             for c in [*(c for c in s.children if c.dep_ == "nmod"), *told]:
                 b = ents.entity_at(c)
-                if b is not None and b.type == "MEDIA" and b.name != sp.name and sp.kind != "self":
+                if b is not None and b.type == "MEDIA" and b.name != sp.name:
                     sp = Speaker(
                         sp.name,
                         sp.kind,
