@@ -188,3 +188,18 @@ def test_a_spokesperson_speaking_to_an_agency(run: Run) -> None:
     c = only(r, "facility")
     assert names(c) == ["Les Echos", "AFP", "Safran"]
     assert c["certainty"] == "certain"
+
+
+def test_a_source_cited_by_a_selon_media(run: Run) -> None:
+    r = run(
+        "Safran serait en discussions avec Thales, d'après l'agence Bloomberg, citant des personnes au "
+        "fait du dossier."
+    )
+    c = only(r, "talks")
+    assert names(c) == ["Les Echos", "Bloomberg", "des personnes au fait du dossier"]
+
+
+def test_a_speech_verb_the_tagger_did_not_lemmatise(run: Run) -> None:
+    r = run("Safran pourrait racheter Latecoere d'ici l'été, estime Jean Dupont, analyste chez Oddo BHF.")
+    c = only(r, "acquisition")
+    assert names(c)[-1] == "Jean Dupont"

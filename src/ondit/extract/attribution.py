@@ -447,7 +447,6 @@ def governed_by_modal(verb: Token) -> bool:
 
 def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]]:
     """The speakers a sentence names, outermost first, and the tokens of their phrases."""
-    lex = _lex()
     speakers: list[Speaker] = []
     tokens: set[int] = set()
     for tok in sent:
@@ -461,8 +460,22 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                 speakers.append(sp)
                 tokens.update(sp.tokens)
                 tokens.add(tok.i)
+                cited = _cited_by(np, np, ents) if sp.kind in {"agency", "media"} else None
+                if cited is not None:
+                    # "d'après l'agence Bloomberg, citant des personnes au fait du dossier"
+                    speakers.append(
+                        Speaker(
+                            cited.name,
+                            cited.kind,
+                            cited.entity,
+                            cited.of,
+                            cited.tokens,
+                            Source(sp.name, sp.kind),
+                        )
+                    )
+                    tokens.update(cited.tokens)
     for tok in sent:
-        if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_.lower() not in lex["speech"]:
+        if tok.pos_ not in {"VERB", "AUX"} or not _is_speech(tok):
             continue
         if governed_by_modal(tok) and not _after_comma(tok):
             continue  # an incise hung on a modal ("X pourrait …, ajoute le journal") is still said
@@ -565,6 +578,18 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             )
     sent.doc.user_data.setdefault(_MEMORY, {})[sent.start] = speakers
     return tokens, speakers
+
+
+def _is_speech(tok: Token) -> bool:
+    """A speech verb, also when the tagger left it unlemmatised ("estime" for "estimer")."""
+    return tok.lemma_.lower() in _lex()["speech"] or tok.lower_ in _speech_forms()
+
+
+@cache
+def _speech_forms() -> frozenset[str]:
+    """Present-tense forms of the -er speech verbs: "estime", "affirment"."""
+    stems = [v[:-2] for v in _lex()["speech"] if v.endswith("er") and " " not in v]
+    return frozenset({*(st + "e" for st in stems), *(st + "ent" for st in stems)})
 
 
 def _inverted_subject(verb: Token) -> Token | None:
