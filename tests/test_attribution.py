@@ -154,3 +154,52 @@ def test_the_communique_named_before_keeps_its_author(run: Run) -> None:
     c = only(r, "facility")
     assert c["args"]["agent"] == "Continental"
     assert names(c)[-1] == "Michelin"
+
+
+def test_an_impersonal_il_is_no_earlier_speaker(run: Run) -> None:
+    r = run(
+        "Renault a présenté jeudi ses résultats annuels, a annoncé son directeur financier, Thierry Piéton. "
+        "Il a été précisé que Renault ouvrira une usine au Maroc en 2026."
+    )
+    c = only(r, "facility")
+    assert names(c) == ["Les Echos"]
+
+
+def test_an_incise_after_a_modal_clause_still_speaks(run: Run) -> None:
+    r = run(
+        "Safran envisagerait de racheter Latecoere, rapporte le quotidien Le Figaro. Le groupe pourrait "
+        "aussi s'allier avec Thales, ajoute le journal."
+    )
+    c = only(r, "partnership")
+    assert names(c) == ["Les Echos", "Le Figaro"]
+
+
+def test_this_source_goes_on(run: Run) -> None:
+    r = run(
+        "Safran serait en discussions avec Thales, selon un proche du dossier. Un accord pourrait être "
+        "signé avec Thales d'ici l'été, a ajouté cette source."
+    )
+    c = only(r, "partnership")
+    assert c["source"][-1] == {"name": "un proche du dossier", "kind": "anonymous"}
+
+
+def test_a_spokesperson_speaking_to_an_agency(run: Run) -> None:
+    r = run("Safran ouvrira une usine au Maroc en 2026, a précisé à l'AFP un porte-parole du groupe.")
+    c = only(r, "facility")
+    assert names(c) == ["Les Echos", "AFP", "Safran"]
+    assert c["certainty"] == "certain"
+
+
+def test_a_source_cited_by_a_selon_media(run: Run) -> None:
+    r = run(
+        "Safran serait en discussions avec Thales, d'après l'agence Bloomberg, citant des personnes au "
+        "fait du dossier."
+    )
+    c = only(r, "talks")
+    assert names(c) == ["Les Echos", "Bloomberg", "des personnes au fait du dossier"]
+
+
+def test_a_speech_verb_the_tagger_did_not_lemmatise(run: Run) -> None:
+    r = run("Safran pourrait racheter Latecoere d'ici l'été, estime Jean Dupont, analyste chez Oddo BHF.")
+    c = only(r, "acquisition")
+    assert names(c)[-1] == "Jean Dupont"

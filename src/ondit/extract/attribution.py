@@ -306,7 +306,7 @@ def _earlier_reporter(tok: Token) -> Speaker | None:
     return None
 
 
-_PERSONAL = {"il", "elle", "ils", "elles"}
+_PERSONAL = {"il", "elle"}
 
 
 def _inverted_pronoun(verb: Token) -> Token | None:
@@ -447,7 +447,6 @@ def governed_by_modal(verb: Token) -> bool:
 
 def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]]:
     """The speakers a sentence names, outermost first, and the tokens of their phrases."""
-    lex = _lex()
     speakers: list[Speaker] = []
     tokens: set[int] = set()
     for tok in sent:
@@ -461,16 +460,32 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                 speakers.append(sp)
                 tokens.update(sp.tokens)
                 tokens.add(tok.i)
+                cited = _cited_by(np, np, ents) if sp.kind in {"agency", "media"} else None
+                if cited is not None:
+                    # "d'après l'agence Bloomberg, citant des personnes au fait du dossier"
+                    speakers.append(
+                        Speaker(
+                            cited.name,
+                            cited.kind,
+                            cited.entity,
+                            cited.of,
+                            cited.tokens,
+                            Source(sp.name, sp.kind),
+                        )
+                    )
+                    tokens.update(cited.tokens)
     for tok in sent:
-        if tok.pos_ not in {"VERB", "AUX"} or tok.lemma_.lower() not in lex["speech"]:
+        if tok.pos_ not in {"VERB", "AUX"} or not _is_speech(tok):
             continue
-        if governed_by_modal(tok):
-            continue
+        if governed_by_modal(tok) and not _after_comma(tok):
+            continue  # an incise hung on a modal ("X pourrait …, ajoute le journal") is still said
         if _background_participle(tok):
             continue  # "un projet évoqué par plusieurs élus": what the noun is, not who says the sentence
         # a clause the parser hung as subject ("« X n'est pas à vendre », a déclaré Y") is the quote
         subj = [
-            c for c in tok.children if c.dep_ in {"nsubj", "nsubj:pass"} and c.pos_ not in {"VERB", "AUX"}
+            c
+            for c in tok.children
+            if c.dep_ in {"nsubj", "nsubj:pass"} and c.pos_ not in {"VERB", "AUX", "DET", "ADP", "PUNCT"}
         ]
         incise = _after_comma(tok) and (not subj or subj[0].i > tok.i)
         if not subj and incise:
@@ -502,7 +517,9 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                 continue
             s = ante
         if s.pos_ == "PRON" and ents.entity_at(s) is None and s.lemma_.lower() not in {"un", "une"}:
-            earlier = _earlier_speaker(s) if s.lower_.lstrip("-") in _PERSONAL else None
+            impersonal = s.dep_ == "nsubj:pass" or any(c.dep_ == "aux:pass" for c in tok.children)
+            personal = s.lower_.lstrip("-") in _PERSONAL and not impersonal  # not "il a été précisé que"
+            earlier = _earlier_speaker(s) if personal else None
             if earlier is not None:
                 # "Il a précisé que …", ", a-t-elle ajouté": the speaker of an earlier sentence goes on
                 speakers.append(
@@ -535,7 +552,7 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             ]
             for c in [*(c for c in s.children if c.dep_ == "nmod"), *told]:
                 b = ents.entity_at(c)
-                if b is not None and b.type == "MEDIA" and b.name != sp.name and sp.kind != "self":
+                if b is not None and b.type == "MEDIA" and b.name != sp.name:
                     sp = Speaker(
                         sp.name,
                         sp.kind,
@@ -561,6 +578,18 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             )
     sent.doc.user_data.setdefault(_MEMORY, {})[sent.start] = speakers
     return tokens, speakers
+
+
+def _is_speech(tok: Token) -> bool:
+    """A speech verb, also when the tagger left it unlemmatised ("estime" for "estimer")."""
+    return tok.lemma_.lower() in _lex()["speech"] or tok.lower_ in _speech_forms()
+
+
+@cache
+def _speech_forms() -> frozenset[str]:
+    """Present-tense forms of the -er speech verbs: "estime", "affirment"."""
+    stems = [v[:-2] for v in _lex()["speech"] if v.endswith("er") and " " not in v]
+    return frozenset({*(st + "e" for st in stems), *(st + "ent" for st in stems)})
 
 
 def _inverted_subject(verb: Token) -> Token | None:
