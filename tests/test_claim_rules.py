@@ -158,3 +158,33 @@ def test_extraction_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
         outs.append(done.stdout)
     assert json.loads(outs[0])["claims"], outs[0]
     assert outs[0] == outs[1]
+
+
+def test_a_single_order_is_a_sale_of_the_maker_counted_in_orders(run: Run) -> None:
+    r = run("Air France a signé jeudi une commande ferme de 40 Airbus A350, a annoncé l'avionneur.")
+    sales = claims_of(r, "sales")
+    assert [c["args"]["agent"] for c in sales] == ["Airbus"]
+    assert sales[0]["quantity"]["value"] == 40 and sales[0]["quantity"]["unit"] == "orders"
+
+
+def test_money_put_into_a_new_plant_is_an_investment_and_a_facility(run: Run) -> None:
+    r = run("Michelin investira 200 millions d'euros dans une usine de pneus à Clermont-Ferrand.")
+    assert [c["args"]["agent"] for c in claims_of(r, "investment")] == ["Michelin"]
+    fac = claims_of(r, "facility")
+    assert [c["args"]["agent"] for c in fac] == ["Michelin"]
+    assert "usine" in fac[0]["args"]["facility"]
+
+
+def test_results_publication_to_come_is_an_announcement_dated_by_its_day(run: Run) -> None:
+    r = run("Renault présentera ses ventes du premier trimestre le 18 avril.", published="2024-03-12")
+    ann = claims_of(r, "announcement")
+    assert [c["args"]["agent"] for c in ann] == ["Renault Group"]
+    assert ann[0]["time"]["value"] == "2024-04-18"
+
+
+def test_a_subsidiary_named_by_its_parent_and_country(run: Run) -> None:
+    r = run(
+        "Orange Belgium a résilié son accord avec Telenet. "
+        "La filiale belge du groupe Orange a racheté en mars l'opérateur VOO pour 1,4 milliard d'euros."
+    )
+    assert {"agent": "Orange Belgium", "target": "VOO"} in args_of(r, "acquisition")

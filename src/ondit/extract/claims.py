@@ -1308,6 +1308,8 @@ def find_claims(doc: Doc) -> list[Claim]:
             taken_triggers.add(trig.token.i)
             sent_drafts.append(Draft(spec.type, args, trig.token, sent, cert, own, time, quantity))
         sent_drafts.extend(_product_rumours(sent, ents, sent_drafts, speakers, timexes, dct))
+        sent_drafts.extend(_orders(sent, ents, speakers, timexes, dct))
+        sent_drafts.extend(_facility_of_investment(sent_drafts, ents))
         if not any(d.certainty.value in {"uncommitted", "denied"} for d in sent_drafts):
             sent_drafts.extend(_reactions(sent, ents, drafts, speakers, last_pair))
         for d in sent_drafts:
@@ -2648,6 +2650,94 @@ def _product_rumours(
             Draft("product_launch", {"agent": [maker], "product": b.name}, tok, sent, cert, speakers, when)
         )
         used.add(b.id)
+    return out
+
+
+def _facility_of_investment(drafts: list[Draft], ents: DocEntities) -> list[Draft]:
+    """ "X investit N dans une usine à P": an investment and a facility (the guide)."""
+    facility_nouns = type_specs()["facility"].nouns
+    out: list[Draft] = []
+    for d in drafts:
+        target = d.args.get("target")
+        agent = d.args.get("agent")
+        if d.type != "investment" or not isinstance(target, str) or not isinstance(agent, list):
+            continue
+        words = target.lower().replace("'", " ").split()
+        if not any(w in facility_nouns for w in words[:3]) or target not in d.sentence.text:
+            continue
+        if words[0] not in {"une", "un", "des", "deux", "trois", "quatre", "nouvelle", "nouvel", "nouveau"}:
+            continue  # "dans son usine de Rennes": money for a plant that exists, not a new one
+        if any(x.type == "facility" and x.args.get("agent") == agent for x in drafts):
+            continue
+        args: dict[str, list[EntityBuilder] | str] = {"agent": agent, "facility": target}
+        places = [
+            b
+            for t in d.sentence
+            if t.lower_ in {"à", "au"} and t.i > d.trigger.i
+            for b in [ents.entity_at(t.doc[t.i + 1]) if t.i + 1 < len(t.doc) else None]
+            if b is not None and b.type == "PLACE"
+        ]
+        if places:
+            args["place"] = places[:1]
+        out.append(Draft("facility", args, d.trigger, d.sentence, d.certainty, d.speakers, d.time))
+    return out
+
+
+_ROUND_COUNTS = {
+    "dizaine": 10, "vingtaine": 20, "trentaine": 30, "quarantaine": 40, "cinquantaine": 50,
+    "soixantaine": 60, "centaine": 100,
+}  # fmt: skip
+
+
+def _orders(
+    sent: Span,
+    ents: DocEntities,
+    speakers: list[Speaker],
+    timexes: list[Timex],
+    dct: PubDate | None,
+) -> list[Draft]:
+    """ "a signé une commande ferme de 70 Airbus A321XLR": a single order is a sale of the maker
+    (the guide), counted in orders, its period the day the sentence gives."""
+    out: list[Draft] = []
+    doc = sent.doc
+    for tok in sent:
+        if tok.lemma_.lower() != "commande" or tok.pos_ != "NOUN":
+            continue
+        value: float | None = None
+        product: EntityBuilder | None = None
+        maker: EntityBuilder | None = None
+        num_tok: Token | None = None
+        for t in doc[tok.i + 1 : min(sent.end, tok.i + 9)]:
+            b = ents.entity_at(t)
+            if value is None and (t.like_num or t.lower_ in _ROUND_COUNTS):
+                try:
+                    value = float(_ROUND_COUNTS.get(t.lower_) or t.text.replace(" ", "").replace(",", "."))
+                except ValueError:
+                    value = None
+                num_tok = t
+            elif b is not None and b.type in {"ORG", "BRAND"} and value is not None and maker is None:
+                maker = b  # "70 Airbus A321XLR"
+            elif b is not None and b.type == "PRODUCT" and value is not None:
+                product = b
+                break
+            elif t.is_punct or t.pos_ in {"VERB", "AUX"}:
+                break
+        if value is None or product is None or num_tok is None:
+            continue
+        if maker is None and product.maker:
+            maker = next((m for m in ents.builders if m.name == product.maker), None) or EntityBuilder(
+                "KB:" + str(product.maker), str(product.maker), "ORG"
+            )
+        if maker is None:
+            continue
+        cert = certainty_of(tok, sent, [sp for sp in speakers if sp.covers(tok)], {maker.name})
+        when = pick_time(tok, sent, timexes, dct)
+        period = when.value if when is not None else None
+        qty = Quantity(value, "orders", period, num_tok.text, num_tok.idx, num_tok.idx + len(num_tok.text))
+        own = [sp for sp in speakers if sp.covers(tok)]
+        out.append(
+            Draft("sales", {"agent": [maker], "product": product.name}, tok, sent, cert, own, None, qty)
+        )
     return out
 
 
