@@ -943,6 +943,23 @@ def _plant_place(tok: Token, ents: DocEntities) -> EntityBuilder | None:
     return None
 
 
+_EXCHANGE_WORDS = (
+    "bourse",
+    "nasdaq",
+    "nyse",
+    "euronext",
+    "stock exchange",
+    "wall street",
+    "hkex",
+    "star market",
+)
+
+
+def _is_exchange(b: EntityBuilder) -> bool:
+    name = b.name.lower()
+    return b.type in {"ORG", "PLACE"} and any(w in name for w in _EXCHANGE_WORDS)
+
+
 def _main_places(places: list[EntityBuilder], doc: Doc) -> list[EntityBuilder]:
     """ "à West Lafayette, dans l'Indiana": the region that locates a place is not a second place."""
     if len(places) < 2:
@@ -1221,6 +1238,14 @@ def find_claims(doc: Doc) -> list[Claim]:
                 continue  # "Si Tencent entrait au capital, …": a hypothesis is not a claim
             if trig.token.pos_ == "NOUN" and _case_words(trig.token) in {"selon", "d'après"}:
                 continue  # "selon ses résultats annuels": where a figure comes from, not a claim
+            if (
+                trig.token.pos_ == "NOUN"
+                and any(
+                    c.dep_ == "det" and c.lower_ in {"ce", "cet", "cette", "ces"} for c in trig.token.children
+                )
+                and no_comment_cue(sent) is not None
+            ):
+                continue  # "n'a pas souhaité s'exprimer sur ce projet de cotation": the reaction pass
             spec = trig.spec
             args = fill_roles(trig.token, spec, ents, speakers_tokens, trig.window)
             if args is None:
@@ -1849,6 +1874,31 @@ def _postprocess_args(
         if pair is None:
             return None
         args = {"agent": [pair[0]], "partner": pair[1]}
+    if spec.type == "listing":
+        agents_l = args.get("agent")
+        if isinstance(agents_l, list):
+            kept_l = [b for b in agents_l if not _is_exchange(b)]
+            if not kept_l:
+                # "Introduit à la Bourse de Séoul en 2016, le groupe …": the exchange is the market
+                subj_l = subject_of(predicate_of(tok), ents) or _subject_on_the_left(tok, ents)
+                kept_l = [
+                    b
+                    for b in (entities_in(subj_l, ents, ROLE_TYPES["agent"]) if subj_l is not None else [])
+                    if not _is_exchange(b)
+                ]
+            if not kept_l:
+                return None
+            args = dict(args)
+            args["agent"] = kept_l
+        if "market" not in args:
+            # "qu'il vise pour le premier semestre à la Bourse de Milan", "auprès de la Bourse de
+            # Hong Kong": the exchange named in the sentence is the market, wherever the parse put it
+            exchange = next(
+                (b for t in tok.sent for b in [ents.entity_at(t)] if b is not None and _is_exchange(b)), None
+            )
+            if exchange is not None:
+                args = dict(args)
+                args["market"] = [exchange]
     if spec.type == "ownership":
         fixed = _ownership_via(trig, ents) or _ownership(trig, ents) or _ownership_surface(trig, ents)
         if fixed is not None and tok.pos_ == "NOUN":
