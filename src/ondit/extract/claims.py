@@ -1836,6 +1836,23 @@ def _postprocess_args(
             ):
                 args["role"] = _role_phrase(c)
                 break
+    if spec.type == "partnership" and tok.lemma_.lower() == "appuyer" and "partner" not in args:
+        # "s'appuierait sur le réseau de distribution du suisse Emil Frey": the company whose asset
+        # is relied on is the partner, the asset the object
+        for c in tok.children:
+            if c.dep_.startswith("obl") and _case_words(c) == "sur" and ents.entity_at(c) is None:
+                inner = [
+                    b
+                    for t in c.subtree
+                    for b in [ents.entity_at(t)]
+                    if b is not None and b.type in ROLE_TYPES["partner"] and t.i > c.i
+                ]
+                if inner:
+                    args = dict(args)
+                    args["partner"] = list(dict.fromkeys(inner))  # "sur ceux d'OpenAI et d'Anthropic"
+                    if c.pos_ == "NOUN":
+                        args.setdefault("object", noun_phrase(c))
+                    break
     if spec.type == "partnership" and tok.pos_ == "NOUN" and _supply_purpose(tok):
         return (
             None  # "un contrat avec Novartis pour fabriquer des anticorps": manufacturing, not a partnership
