@@ -1236,6 +1236,11 @@ def find_claims(doc: Doc) -> list[Claim]:
                 continue  # "discutent d'une co-entreprise": the venture is what the talks are about
             if _hypothetical(trig.token):
                 continue  # "Si Tencent entrait au capital, …": a hypothesis is not a claim
+            if trig.spec.type == "market_entry" and any(
+                t.spec.type == "talks" and t.window[0] in {trig.token.i + 1, trig.token.i + 2}
+                for t in triggers
+            ):
+                continue  # "est entré en négociations exclusives": talks, not a market entry
             if trig.token.pos_ == "NOUN" and _case_words(trig.token) in {"selon", "d'après"}:
                 continue  # "selon ses résultats annuels": where a figure comes from, not a claim
             if (
@@ -1416,6 +1421,12 @@ def _hedged_by_context(trig: Token, spec: TypeSpec, cert: Certainty, talks_heads
         return cert
     if spec.type in {"acquisition", "merger", "partnership", "investment"} and _topic_of(trig, talks_heads):
         return Certainty("probable", cert.cue)  # "en négociations exclusives … pour lui racheter"
+    if (
+        spec.type in {"acquisition", "merger", "partnership", "investment"}
+        and talks_heads
+        and any(c.dep_ == "mark" and c.lower_ in {"pour", "afin"} for c in trig.children)
+    ):
+        return Certainty("probable", cert.cue)  # the purpose of talks in the same sentence
     if spec.type in {"sales", "financials"}:
         for a in [trig, *list(trig.ancestors)[:3]]:
             if a.lemma_.lower() in _TARGET_VERBS:
@@ -1662,6 +1673,16 @@ def _postprocess_args(
             for b in entities_in(c, ents, ROLE_TYPES["agent"])
         ]
         if not buyers:
+            # "a cédé sa participation dans Symbio à Michelin": "à …" hung on the stake's company
+            for t in tok.doc[tok.i + 1 : tok.sent.end]:
+                if t.lower_ in {"à", "au"}:
+                    named, _ = _name_of_phrase(tok.doc, t.i + 1, ents, limit=4)
+                    if named is not None and named.type in ROLE_TYPES["agent"]:
+                        buyers = [named]
+                    break
+                if t.is_punct or (t.pos_ in {"VERB", "AUX"} and t.i > tok.i):
+                    break
+        if not buyers:
             return None
         args = dict(args)
         args["agent"] = buyers
@@ -1730,6 +1751,14 @@ def _postprocess_args(
         if rival is not None:
             args = dict(args)
             args["partner"] = [rival]
+    topic_t = args.get("topic")
+    if spec.type == "talks" and "partner" not in args and isinstance(topic_t, str):
+        # "en négociations exclusives pour racheter MasOrange": the company to be bought
+        named_topic = next((b for b in ents.builders if b.name == topic_t or topic_t in b.aliases), None)
+        if named_topic is not None and named_topic.type in ROLE_TYPES["partner"]:
+            args = dict(args)
+            args["partner"] = [named_topic]
+            del args["topic"]
     if spec.type == "talks" and "partner" not in args and isinstance(args.get("agent"), list):
         # "discute d'une entrée au capital de Moonshot AI": the company the talks are about
         agents = args["agent"]
@@ -1930,6 +1959,19 @@ def _postprocess_args(
         args = fixed
     if spec.type == "acquisition" and tok.pos_ in {"NOUN", "PROPN"} and "agent" not in args:
         return None
+    if spec.type == "acquisition" and "target" not in args:
+        # "le rachat de la start-up Verkor", "s'offre Sapient": the company named right after
+        j = trig.window[1] if trig.window[1] > tok.i else tok.i + 1
+        if j < len(tok.doc) and tok.doc[j].lower_ in {"de", "du", "d'", "d’", "sur"}:
+            j += 1
+        named_t, _ = _name_of_phrase(tok.doc, j, ents, limit=4) if j < len(tok.doc) else (None, j)
+        if (
+            named_t is not None
+            and named_t.type in ROLE_TYPES["target"]
+            and all(named_t is not a for a in (args.get("agent") or []) if not isinstance(a, str))
+        ):
+            args = dict(args)
+            args["target"] = [named_t]
     target = args.get("target")
     if spec.type == "acquisition" and isinstance(target, str) and _talks_noun(target):
         return None  # "ont repris leurs discussions": talks resumed, nothing bought
@@ -2425,6 +2467,9 @@ def _name_of_phrase(
             return b, k + 1
         if b is not None and b.type not in {"SECTOR"}:
             return None, j
+        if t.text in {"-", "‑"} and not t.whitespace_:
+            j += 1  # "la start-up Verkor": a hyphen inside a word
+            continue
         if t.is_punct or t.pos_ in {"VERB", "AUX", "PRON", "SCONJ", "CCONJ"}:
             return None, j
         j += 1
@@ -2872,6 +2917,16 @@ def _reactions(
         if t.token.pos_ == "NOUN"
         and any(c.dep_ == "det" and c.lower_ in {"ce", "cet", "cette", "ces"} for c in t.token.children)
     } - {"announcement"}
+    pointed = [
+        t
+        for t in sent
+        if t.pos_ == "NOUN"
+        and any(c.dep_ == "det" and c.lower_ in {"ce", "cet", "cette", "ces"} for c in t.children)
+    ]
+    if pointed and not named_types and earlier:
+        # "n'a pas souhaité commenter ce point / cette information": the claims just reported
+        last_sent = earlier[-1].sentence.start
+        earlier = [d for d in earlier if d.sentence.start == last_sent]
     for d, party in ((d, p) for p in found for d in reversed(earlier)):
         if d.type in {"sales", "financials", "ownership"}:
             continue  # a reaction is about an event, not a figure or a fact of ownership
