@@ -188,3 +188,25 @@ def test_a_subsidiary_named_by_its_parent_and_country(run: Run) -> None:
         "La filiale belge du groupe Orange a racheté en mars l'opérateur VOO pour 1,4 milliard d'euros."
     )
     assert {"agent": "Orange Belgium", "target": "VOO"} in args_of(r, "acquisition")
+
+
+def test_a_model_named_after_a_launch_verb_is_the_product(run: Run) -> None:
+    r = run("Samsung dévoilera son nouveau Galaxy S25 le 22 janvier.")
+    assert args_of(r, "product_launch") == [{"agent": "Samsung Electronics", "product": "Galaxy S25"}]
+    r = run("Dacia, la marque low cost de Renault, lancera le Bigster en 2025.")
+    assert {"agent": "Dacia", "product": "Bigster"} in args_of(r, "product_launch")
+
+
+def test_plants_put_into_service_and_production_units_are_facilities(run: Run) -> None:
+    r = run("Tesla a mis en service sa gigafactory de Grünheide en mars 2022, a rappelé le constructeur.")
+    fac = claims_of(r, "facility")
+    assert [c["args"]["agent"] for c in fac] == ["Tesla"] and fac[0]["time"]["value"] == "2022-03"
+    r = run("Le groupe chimique Arkema construira une nouvelle unité de production à Singapour d'ici 2026.")
+    assert [c["args"].get("place") for c in claims_of(r, "facility")] == ["Singapour"]
+
+
+def test_joining_forces_with_a_partner_named_after_a(run: Run) -> None:
+    r = run("Ford va s'associer à Volkswagen pour développer des utilitaires électriques.")
+    assert [(c["args"]["agent"], c["args"]["partner"]) for c in claims_of(r, "partnership")] == [
+        ("Ford", "Volkswagen")
+    ]

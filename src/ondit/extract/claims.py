@@ -960,6 +960,45 @@ def _is_exchange(b: EntityBuilder) -> bool:
     return b.type in {"ORG", "PLACE"} and any(w in name for w in _EXCHANGE_WORDS)
 
 
+def _model_after(tok: Token, ents: DocEntities) -> str | None:
+    """ "dévoilera son nouveau Galaxy S25", "lancera le Bigster en 2025": the named model right after a
+    launch verb (a known product, a brand with a model designation, or a proper name)."""
+    doc = tok.doc
+    j = tok.i + 1
+    while j < tok.sent.end and (
+        doc[j].pos_ in {"ADV", "DET"}
+        or (doc[j].pos_ == "ADJ" and not doc[j].text[:1].isupper())
+        or doc[j].lower_ in {"nouveau", "nouvelle"}
+    ):
+        j += 1
+    if j >= tok.sent.end:
+        return None
+    t = doc[j]
+    b = ents.entity_at(t)
+    if b is not None and b.type == "PRODUCT":
+        return b.name
+    capitalised = t.text[:1].isupper() and not t.is_sent_start
+    if t.pos_ != "PROPN" and not capitalised and not (b is not None and b.type in {"ORG", "BRAND"}):
+        return None
+    k = j
+    timex_chars = {i for tx in doc._.ondit_timexes or [] for i in range(tx.start, tx.end)}
+
+    def model_part(x: Token) -> bool:
+        if b is not None and ents.entity_at(x) is b:
+            return True  # the tagger may call "S25" a verb; the name says otherwise
+        if x.is_punct or x.idx in timex_chars or x.pos_ in {"ADP", "DET", "VERB", "AUX", "CCONJ"}:
+            return False
+        return x.text[:1].isupper() or any(ch.isdigit() for ch in x.text)
+
+    while k + 1 < tok.sent.end and model_part(doc[k + 1]):
+        k += 1
+    if b is not None and b.type in {"ORG", "BRAND"} and k == j:
+        return None  # a company alone is not a product
+    if b is not None and b.type not in {"ORG", "BRAND", "PRODUCT"}:
+        return None
+    return doc[j : k + 1].text
+
+
 def _main_places(places: list[EntityBuilder], doc: Doc) -> list[EntityBuilder]:
     """ "à West Lafayette, dans l'Indiana": the region that locates a place is not a second place."""
     if len(places) < 2:
@@ -1990,13 +2029,22 @@ def _postprocess_args(
             return None
         if _past_tense(predicate_of(tok)):
             return None  # "selon ses résultats annuels": a past publication is a source, not an event to come
+    if spec.type == "product_launch" and "product" not in args and tok.pos_ in {"VERB", "AUX"}:
+        named_p = _model_after(tok, ents)
+        if named_p is not None:
+            args = dict(args)
+            args["product"] = named_p
     if spec.type == "product_launch" and "product" in args:
         prod = args["product"]
         if isinstance(prod, str) and prod.lower() in {"cela", "ça", "ceci", "le", "la", "les"}:
             return None
         if isinstance(prod, str) and _not_a_product(prod):
             return None
-        if tok.pos_ in {"VERB", "AUX"} and not any(c.dep_ == "obj" for c in tok.children):
+        if (
+            tok.pos_ in {"VERB", "AUX"}
+            and not any(c.dep_ == "obj" for c in tok.children)
+            and _model_after(tok, ents) is None
+        ):
             return None  # "sortir du silence", "lancer dans": a launch names what is launched
     return args
 
