@@ -2484,6 +2484,7 @@ def _ownership(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBuilder
 
 _OWNER_SIDE = {"propriétaire", "actionnaire", "mère", "maison-mère", "holding"}
 _OWNED_SIDE = {
+    "propriété",
     "filiale",
     "branche",
     "division",
