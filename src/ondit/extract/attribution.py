@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from ondit import lexicons
 from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.model import Source
-from ondit.nlp.sents import sent_start
+from ondit.nlp.sents import sent_start, sentence_of
 
 _DEFINITE = {"le", "la", "l'", "l’", "ce", "cet", "cette"}
 _CONDITIONAL = re.compile(r"(?:rait|raient|rais|rions|riez)$")
@@ -313,7 +313,7 @@ def _inverted_pronoun(verb: Token) -> Token | None:
     """The "-il" of "a-t-il ajouté" or "précise-t-elle", however the parser hung it."""
     doc = verb.doc
     first = min([verb.i, *(c.i for c in verb.children if c.dep_.startswith("aux"))])
-    for t in doc[first : min(verb.i + 4, verb.sent.end)]:
+    for t in doc[first : min(verb.i + 4, sentence_of(verb).end)]:
         if t.text.startswith("-") and t.lower_.lstrip("-") in _PERSONAL:
             return t
     return None
@@ -362,7 +362,7 @@ def _appositive_person(
     """A person named right after the comma that closes a title: "le président de la région, X"."""
     doc = head.doc
     j = max(toks, default=head.i) + 1
-    if j + 1 >= head.sent.end or doc[j].text != ",":
+    if j + 1 >= sentence_of(head).end or doc[j].text != ",":
         return None
     b = ents.tok2ent.get(j + 1)
     if b is None or b.type != "PER":
@@ -386,9 +386,9 @@ def _name_after(head: Token, ents: DocEntities) -> tuple[EntityBuilder, range] |
         return None
     doc = head.doc
     j = head.i + 1
-    while j < head.sent.end and doc[j].pos_ == "ADJ" and ents.entity_at(doc[j]) is None:
+    while j < sentence_of(head).end and doc[j].pos_ == "ADJ" and ents.entity_at(doc[j]) is None:
         j += 1
-    b = ents.entity_at(doc[j]) if j < head.sent.end else None
+    b = ents.entity_at(doc[j]) if j < sentence_of(head).end else None
     if b is None or b.type not in {"MEDIA", "ORG", "PER"} or j not in ents.tok2ent:
         return None
     span = next((range(s, e) for s, e in b.mentions if s <= j < e), range(j, j + 1))
@@ -597,7 +597,7 @@ def _inverted_subject(verb: Token) -> Token | None:
     doc = verb.doc
     spans = [(tx.start, tx.end) for tx in doc._.ondit_timexes or []]
     j = verb.i + 1
-    while j < verb.sent.end:
+    while j < sentence_of(verb).end:
         t = doc[j]
         in_time = any(s <= t.idx < e for s, e in spans)
         dative = any(c.dep_ == "case" and c.lower_ in {"à", "au", "aux"} for c in t.children)

@@ -23,7 +23,7 @@ from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.extract.quantity import QuantityMatch
 from ondit.extract.timex import Timex
 from ondit.model import Claim, PubDate, Quantity, Source, TimeRef
-from ondit.nlp.sents import sent_start, sentences
+from ondit.nlp.sents import sent_start, sentence_of, sentences
 
 PARTY_ROLES = {
     "agent",
@@ -931,7 +931,7 @@ def _plant_place(tok: Token, ents: DocEntities) -> EntityBuilder | None:
     """ "dans son usine de Skellefteå", "qui les forgera dans son usine du Creusot": the town a
     plant is named after, later in the sentence, is where the making happens."""
     doc = tok.doc
-    for t in doc[tok.i + 1 : tok.sent.end]:
+    for t in doc[tok.i + 1 : sentence_of(tok).end]:
         if (
             t.lower_ in _PLANT_NOUNS
             and t.i + 2 < len(doc)
@@ -965,13 +965,13 @@ def _model_after(tok: Token, ents: DocEntities) -> str | None:
     launch verb (a known product, a brand with a model designation, or a proper name)."""
     doc = tok.doc
     j = tok.i + 1
-    while j < tok.sent.end and (
+    while j < sentence_of(tok).end and (
         doc[j].pos_ in {"ADV", "DET"}
         or (doc[j].pos_ == "ADJ" and not doc[j].text[:1].isupper())
         or doc[j].lower_ in {"nouveau", "nouvelle"}
     ):
         j += 1
-    if j >= tok.sent.end:
+    if j >= sentence_of(tok).end:
         return None
     t = doc[j]
     b = ents.entity_at(t)
@@ -990,7 +990,7 @@ def _model_after(tok: Token, ents: DocEntities) -> str | None:
             return False
         return x.text[:1].isupper() or any(ch.isdigit() for ch in x.text)
 
-    while k + 1 < tok.sent.end and model_part(doc[k + 1]):
+    while k + 1 < sentence_of(tok).end and model_part(doc[k + 1]):
         k += 1
     if b is not None and b.type in {"ORG", "BRAND"} and k == j:
         return None  # a company alone is not a product
@@ -1212,7 +1212,7 @@ def _inherit_parties(
     for d in reversed(history):
         if d.type != spec.type and not (spec.symmetric and d.type == "talks" and not named):
             continue
-        if indefinite and (d.type != "talks" or tok.sent.start - d.sentence.end > 40):
+        if indefinite and (d.type != "talks" or sentence_of(tok).start - d.sentence.end > 40):
             continue  # "un accord pourrait être signé": only the deal the talks just reported are about
         theirs = [b for r in party_roles for b in d.args.get(r) or [] if not isinstance(b, str)]
         if not theirs or any(all(b is not t for t in theirs) for b in named):
@@ -1552,7 +1552,7 @@ def _coordinated_left(tok: Token, ents: DocEntities) -> list[EntityBuilder]:
     joined = False
     right: list[EntityBuilder] = []
     k = max((e for s, e in b.mentions if s <= tok.i < e), default=tok.i + 1)
-    end = tok.sent.end
+    end = sentence_of(tok).end
     while k + 1 < end and doc[k].lower_ in {"et", ",", "ni"}:
         nxt = ents.entity_at(doc[k + 1])
         if nxt is None or nxt.type not in {"ORG", "BRAND"}:
@@ -1661,7 +1661,7 @@ def _postprocess_args(
         workers = [
             q
             for q in doc._.ondit_quantities or []
-            if q.unit == "employees" and tok.idx < q.start < tok.sent.end_char
+            if q.unit == "employees" and tok.idx < q.start < sentence_of(tok).end_char
         ]
         if not workers:
             return None
@@ -1679,7 +1679,7 @@ def _postprocess_args(
         workers = [
             q
             for q in doc._.ondit_quantities or []
-            if q.unit == "employees" and tok.sent.start_char <= q.start < tok.sent.end_char
+            if q.unit == "employees" and sentence_of(tok).start_char <= q.start < sentence_of(tok).end_char
         ]
         if not workers:
             return None
@@ -1713,7 +1713,7 @@ def _postprocess_args(
         ]
         if not buyers:
             # "a cédé sa participation dans Symbio à Michelin": "à …" hung on the stake's company
-            for t in tok.doc[tok.i + 1 : tok.sent.end]:
+            for t in tok.doc[tok.i + 1 : sentence_of(tok).end]:
                 if t.lower_ in {"à", "au"}:
                     named, _ = _name_of_phrase(tok.doc, t.i + 1, ents, limit=4)
                     if named is not None and named.type in ROLE_TYPES["agent"]:
@@ -1729,10 +1729,10 @@ def _postprocess_args(
         # "lever 500 millions auprès de Tencent et d'Alibaba": the investors invest in the raiser
         holder = tok if tok.pos_ in {"VERB", "AUX"} else predicate_of(tok)
         investors: list[EntityBuilder] = []
-        for au in tok.sent:
+        for au in sentence_of(tok):
             if au.lower_ == "auprès" and au.i > tok.i:
                 # "auprès de Tencent, d'Alibaba et du fonds HongShan": the names listed after it
-                for t in tok.doc[au.i + 1 : tok.sent.end]:
+                for t in tok.doc[au.i + 1 : sentence_of(tok).end]:
                     b = ents.entity_at(t)
                     if b is not None:
                         if b.type in ROLE_TYPES["agent"] and all(b is not x for x in investors):
@@ -1765,7 +1765,7 @@ def _postprocess_args(
         # "un plan d'investissement de 1 500 milliards de yens dans l'électrification": the parse
         # hangs "dans …" on the amount; read it after the trigger on the surface
         doc_ = tok.doc
-        for t in doc_[tok.i + 1 : min(tok.sent.end, tok.i + 14)]:
+        for t in doc_[tok.i + 1 : min(sentence_of(tok).end, tok.i + 14)]:
             if t.is_punct or (t.pos_ in {"VERB", "AUX"} and t.dep_ != "acl"):
                 break
             if t.lower_ == "dans" and t.i + 1 < len(doc_):
@@ -1827,7 +1827,7 @@ def _postprocess_args(
             *(type_specs()[t].nouns for t in ("partnership", "merger", "acquisition", "investment"))
         )
         deal_nouns |= {"commande", "contrat", "coentreprise", "co-entreprise"}
-        for t in tok.sent:
+        for t in sentence_of(tok):
             if t.i > tok.i and t.pos_ == "NOUN" and t.lemma_.lower() in deal_nouns and not _time_or_amount(t):
                 args["topic"] = noun_phrase(t)
                 break
@@ -1979,7 +1979,13 @@ def _postprocess_args(
             # "qu'il vise pour le premier semestre à la Bourse de Milan", "auprès de la Bourse de
             # Hong Kong": the exchange named in the sentence is the market, wherever the parse put it
             exchange = next(
-                (b for t in tok.sent for b in [ents.entity_at(t)] if b is not None and _is_exchange(b)), None
+                (
+                    b
+                    for t in sentence_of(tok)
+                    for b in [ents.entity_at(t)]
+                    if b is not None and _is_exchange(b)
+                ),
+                None,
             )
             if exchange is not None:
                 args = dict(args)
@@ -2099,7 +2105,7 @@ def _appointed_on_surface(tok: Token, ents: DocEntities) -> dict[str, list[Entit
     "a nommé X, ancien patron de Y, au poste de directeur général": person, role and org read
     left to right after the verb when the parse scatters them."""
     doc = tok.doc
-    end = tok.sent.end
+    end = sentence_of(tok).end
     out: dict[str, list[EntityBuilder] | str] = {}
     j = tok.i + 1
     person = None
@@ -2173,7 +2179,7 @@ def _manufacturing(
         # "ferait appel à la gravure en 3 nm de Samsung": the foundry named after it makes,
         # for the subject of the clause
         named_g = None
-        for t in tok.doc[tok.i + 1 : min(tok.sent.end, tok.i + 8)]:
+        for t in tok.doc[tok.i + 1 : min(sentence_of(tok).end, tok.i + 8)]:
             if t.lower_ in {"de", "du", "d'", "d’"}:
                 named_g, _ = _name_of_phrase(tok.doc, t.i + 1, ents, limit=3)
                 break
@@ -2203,7 +2209,7 @@ def _manufacturing(
         ]
         if not maker_c:
             # the parse may hang "à sa filiale X" on the object: read "à …" after it on the surface
-            for t in tok.doc[tok.i + 1 : tok.sent.end]:
+            for t in tok.doc[tok.i + 1 : sentence_of(tok).end]:
                 if t.lower_ in {"à", "au", "aux"}:
                     named, _ = _name_of_phrase(tok.doc, t.i + 1, ents, limit=5)
                     if named is not None and named.type in ROLE_TYPES["agent"]:
@@ -2668,7 +2674,7 @@ def _ownership_via(trig: Trigger, ents: DocEntities) -> dict[str, list[EntityBui
         return None
     doc = tok.doc
     owner = None
-    for t in doc[tok.i + 1 : tok.sent.end]:
+    for t in doc[tok.i + 1 : sentence_of(tok).end]:
         if (
             t.lower_ == "intermédiaire"
             and t.i + 1 < len(doc)

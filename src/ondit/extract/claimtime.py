@@ -17,6 +17,7 @@ from ondit import lexicons
 from ondit.extract.attribution import governed_by_modal
 from ondit.extract.timex import Timex
 from ondit.model import PubDate, TimeRef
+from ondit.nlp.sents import doc_text, sentence_of
 
 _ISO_VALUE = re.compile(r"^\d{4}(?:-(?:\d{2}|Q[1-4]|H[12]|W\d{2})(?:-\d{2}(?:T\d{2}:\d{2})?)?)?$")
 
@@ -360,7 +361,7 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
             return True  # "un plan d'investissement … d'ici 2030"
         if _target_relative(tok, trig):
             return True  # "l'introduction en Bourse de sa filiale, qu'il vise pour le premier semestre"
-        before = trig.doc.text[max(sent.start_char, tx.start - 14) : tx.start].lower()
+        before = doc_text(trig.doc)[max(sent.start_char, tx.start - 14) : tx.start].lower()
         if any(w in before for w in ("à compter d", "à partir d", "avec effet")):
             return True  # "la nomination de X, à compter du 1er avril": an effective date, not the speech's
         return clause_verb(tok).i in chain or _between_verb_and_object(trig.doc, tx, trig)
@@ -391,7 +392,7 @@ def _with_clock_time(tx: Timex, sent: Span, timexes: list[Timex]) -> Timex:
 
     if tx.precision != "day" or not tx.value:
         return tx
-    text = sent.doc.text
+    text = doc_text(sent.doc)
     for nxt in timexes:
         if nxt.start < tx.end or nxt.start >= sent.end_char:
             continue
@@ -458,7 +459,7 @@ _SINCE_BEFORE = re.compile(r"\bdepuis\s+$", re.IGNORECASE)
 
 def _time_ref(tx: Timex, pred: Token, dct: PubDate | None) -> TimeRef:
     tx = _month_by_tense(tx, pred, dct)
-    before = pred.doc.text[max(0, tx.start - 30) : tx.start]
+    before = doc_text(pred.doc)[max(0, tx.start - 30) : tx.start]
     # "d'ici 2027", "dans deux ans" are approximate; "depuis avril" is a point already passed
     approximate = (
         tx.approximate or bool(_DEADLINE_BEFORE.search(before)) or tx.text.lower().startswith("dans ")
@@ -489,9 +490,9 @@ def _sentence_after(sent: Span) -> Span | None:
         if "\n" in doc[i].text:
             return None
         i += 1
-    if i >= len(doc) or "\n" in doc.text[sent.end_char : doc[i].idx]:
+    if i >= len(doc) or "\n" in doc_text(doc)[sent.end_char : doc[i].idx]:
         return None
-    return doc[i].sent
+    return sentence_of(doc[i])
 
 
 def _sentence_before(sent: Span) -> Span | None:
@@ -500,7 +501,7 @@ def _sentence_before(sent: Span) -> Span | None:
     i = sent.start - 1
     while i >= 0 and doc[i].is_space:
         i -= 1
-    return doc[i].sent if i >= 0 else None
+    return sentence_of(doc[i]) if i >= 0 else None
 
 
 def _governing_verb(tok: Token) -> Token | None:

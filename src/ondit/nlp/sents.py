@@ -31,3 +31,13 @@ def sentence_of(tok: Token) -> Span:
 
 def sent_start(tok: Token) -> int:
     return sentence_of(tok).start
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, built once (`Doc.text` joins every token on each access)."""
+    cached = doc.user_data.get("ondit_text")
+    if cached is None:
+        cached = doc.text
+        doc.user_data["ondit_text"] = cached
+    text: str = cached
+    return text
