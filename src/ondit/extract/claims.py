@@ -2006,10 +2006,25 @@ def _postprocess_args(
         return None
     if spec.type == "acquisition" and "target" not in args:
         # "le rachat de la start-up Verkor", "s'offre Sapient": the company named right after
+        # (past determiners, adjectives and company nouns only: "des magasins Cora" are assets)
         j = trig.window[1] if trig.window[1] > tok.i else tok.i + 1
-        if j < len(tok.doc) and tok.doc[j].lower_ in {"de", "du", "d'", "d’", "sur"}:
+        if j < len(tok.doc) and tok.doc[j].lower_ in {"de", "du", "d'", "d’", "des", "sur"}:
             j += 1
-        named_t, _ = _name_of_phrase(tok.doc, j, ents, limit=4) if j < len(tok.doc) else (None, j)
+        named_t, end_t = _name_of_phrase(tok.doc, j, ents, limit=4) if j < len(tok.doc) else (None, j)
+        assets = [
+            t
+            for t in tok.doc[j:end_t]
+            if t.pos_ == "NOUN"
+            and ents.entity_at(t) is None
+            and t.lower_ not in _company_nouns()
+            and t.lemma_.lower() not in _company_nouns()
+            and t.lower_ not in {"start", "up", "-"}
+        ]
+        if named_t is not None and assets:
+            named_t = None
+            if not _time_or_amount(assets[0]):
+                args = dict(args)
+                args["target"] = noun_phrase(assets[0])  # "la reprise des magasins Cora": assets
         if (
             named_t is not None
             and named_t.type in ROLE_TYPES["target"]
