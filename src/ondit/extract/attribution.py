@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from ondit import lexicons
 from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.model import Source
-from ondit.nlp.sents import sent_start, sentence_of
+from ondit.nlp.sents import doc_text, sent_start, sentence_of
 
 _DEFINITE = {"le", "la", "l'", "l’", "ce", "cet", "cette"}
 _CONDITIONAL = re.compile(r"(?:rait|raient|rais|rions|riez)$")
@@ -652,7 +652,7 @@ def article_source(doc: Doc, ents: DocEntities) -> Source | None:
             return Source(entry.name, entry.kind or "media")
         return Source(name, "media")
 
-    lines = [ln for ln in doc.text.strip().split("\n") if ln.strip()]
+    lines = [ln for ln in doc_text(doc).strip().split("\n") if ln.strip()]
     for line in reversed(lines[-3:]):
         m = _CLOSING.match(line)
         if m:

@@ -21,7 +21,7 @@ from ondit import lexicons
 from ondit.extract.furniture import dateline
 from ondit.extract.gazetteer import Gazetteer, KBEntry, fold, gazetteer, sectors
 from ondit.model import Entity, Mention
-from ondit.nlp.sents import sent_start, sentence_of, sentences
+from ondit.nlp.sents import doc_text, sent_start, sentence_of, sentences
 
 SPACY_TO_TYPE = {"PER": "PER", "ORG": "ORG", "LOC": "PLACE", "MISC": "ORG"}
 _PARTICLES = {
@@ -196,7 +196,8 @@ def furniture_tokens(doc: Doc) -> set[int]:
     ranges: list[tuple[int, int]] = list(doc._.ondit_furniture or [])
     keep: list[tuple[int, int]] = []  # the agency of a dateline is named: "PARIS (AFP) - "
     pos = 0
-    for line in doc.text.split("\n"):
+    text = doc_text(doc)
+    for line in text.split("\n"):
         if _EXTRA_FURNITURE.match(line):
             ranges.append((pos, pos + len(line)))
         else:
@@ -212,7 +213,7 @@ def furniture_tokens(doc: Doc) -> set[int]:
     if not ranges:
         return set()
     # one pass over the characters instead of every range for every token
-    size = len(doc.text) + 1
+    size = len(text) + 1
     mask = bytearray(size)
     for s, e in ranges:
         s, e = max(0, s), min(e, size)
@@ -220,7 +221,7 @@ def furniture_tokens(doc: Doc) -> set[int]:
     for s, e in keep:
         s, e = max(0, s), min(e, size)
         mask[s:e] = b"\x00" * max(0, e - s)
-    return {t.i for t in doc if mask[t.idx]}
+    return {i for i, idx in enumerate(doc.to_array("IDX").tolist()) if mask[idx]}
 
 
 def find_entities(doc: Doc) -> DocEntities:

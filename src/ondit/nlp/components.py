@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ondit.extract.furniture import dateline, is_furniture
+from ondit.nlp.sents import doc_text
 
 _SENT_END = {".", "!", "?", "…", "»", ":", ";", '"', "”"}
 
@@ -39,7 +40,7 @@ class SentenceSetter:
 
     def __call__(self, doc: Doc) -> Doc:
         furniture: list[tuple[int, int]] = []
-        text = doc.text
+        text = doc_text(doc)
         for i, tok in enumerate(doc):
             if i == 0:
                 tok.is_sent_start = True
@@ -92,8 +93,8 @@ class TimeQuantityTagger:
         from ondit.extract.quantity import find_quantities
         from ondit.extract.timex import find_timexes
 
-        doc._.ondit_timexes = find_timexes(doc.text, doc._.ondit_published)
-        doc._.ondit_quantities = find_quantities(doc.text)
+        doc._.ondit_timexes = find_timexes(doc_text(doc), doc._.ondit_published)
+        doc._.ondit_quantities = find_quantities(doc_text(doc))
         return doc
 
 
