@@ -297,6 +297,15 @@ def _source_cue(sent: Span, sp: Speaker) -> str:
 
 
 def no_comment_cue(sent: Span) -> str | None:
+    """The no-comment phrase of a sentence ("n'a pas souhaité commenter"), computed once per sentence."""
+    cache: dict[tuple[int, int], str | None] = sent.doc.user_data.setdefault("ondit_no_comment", {})
+    key = (sent.start, sent.end)
+    if key not in cache:
+        cache[key] = _no_comment_cue(sent)
+    return cache[key]
+
+
+def _no_comment_cue(sent: Span) -> str | None:
     low = sent.text.lower().replace("’", "'")
     for phrase in _lex()["uncommitted_phrases"]:
         if phrase in low:

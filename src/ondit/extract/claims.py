@@ -183,6 +183,15 @@ def _trigger_index() -> tuple[
 
 
 def find_triggers(sent: Span) -> list[Trigger]:
+    """The claim cues of a sentence, found once per sentence (the reaction pass asks again)."""
+    cache: dict[tuple[int, int], list[Trigger]] = sent.doc.user_data.setdefault("ondit_triggers", {})
+    key = (sent.start, sent.end)
+    if key not in cache:
+        cache[key] = _find_triggers(sent)
+    return list(cache[key])
+
+
+def _find_triggers(sent: Span) -> list[Trigger]:
     phrase_index, verb_index, noun_index = _trigger_index()
     out: list[Trigger] = []
     seen: set[tuple[int, str]] = set()
@@ -227,6 +236,14 @@ def find_triggers(sent: Span) -> list[Trigger]:
 
 
 def _case_words(tok: Token) -> str:
+    """The preposition (or conjunction) that introduces tok ("de", "à", "au capital de"), once per token."""
+    cache: dict[int, str] = tok.doc.user_data.setdefault("ondit_case_words", {})
+    if tok.i not in cache:
+        cache[tok.i] = _case_words_of(tok)
+    return cache[tok.i]
+
+
+def _case_words_of(tok: Token) -> str:
     cases = [c for c in tok.children if c.dep_ in {"case", "mark"} and c.i < tok.i]
     if not cases:
         return ""
