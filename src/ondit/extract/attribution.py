@@ -11,7 +11,7 @@ speaker.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from spacy.tokens import Doc, Span, Token
@@ -209,7 +209,7 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
             # "selon ces mêmes sources", "a précisé cette source": the report of an earlier sentence goes on
             earlier = _earlier_reporter(tok)
             if earlier is not None:
-                return Speaker(earlier.name, earlier.kind, earlier.entity, earlier.of, toks, earlier.via)
+                return replace(earlier, tokens=toks, verb=-1, incise=False)
         via = None
         for c in tok.children:
             if c.dep_ in {"nmod", "acl"}:
@@ -251,7 +251,7 @@ def speaker_of_np(tok: Token, ents: DocEntities) -> Speaker | None:
                 # "précise le communiqué", "selon le texte": the one an earlier sentence named
                 earlier = _earlier_speaker(tok)
                 if earlier is not None and earlier.kind == "org":
-                    return Speaker(earlier.name, earlier.kind, earlier.entity, earlier.of, toks)
+                    return replace(earlier, tokens=toks, via=None, verb=-1, incise=False)
             return Speaker("", "self", None, None, toks)
     if head_entity is None and (lemma in lex["official_heads"] or lemma in lex["official_titles"]):
         per = next((b for b in named if b.type == "PER"), None)
@@ -463,16 +463,7 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                 cited = _cited_by(np, np, ents) if sp.kind in {"agency", "media"} else None
                 if cited is not None:
                     # "d'après l'agence Bloomberg, citant des personnes au fait du dossier"
-                    speakers.append(
-                        Speaker(
-                            cited.name,
-                            cited.kind,
-                            cited.entity,
-                            cited.of,
-                            cited.tokens,
-                            Source(sp.name, sp.kind),
-                        )
-                    )
+                    speakers.append(replace(cited, via=Source(sp.name, sp.kind), verb=-1, incise=False))
                     tokens.update(cited.tokens)
     for tok in sent:
         if tok.pos_ not in {"VERB", "AUX"} or not _is_speech(tok):
@@ -522,18 +513,7 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             earlier = _earlier_speaker(s) if personal else None
             if earlier is not None:
                 # "Il a précisé que …", ", a-t-elle ajouté": the speaker of an earlier sentence goes on
-                speakers.append(
-                    Speaker(
-                        earlier.name,
-                        earlier.kind,
-                        earlier.entity,
-                        earlier.of,
-                        (s.i,),
-                        earlier.via,
-                        tok.i,
-                        incise,
-                    )
-                )
+                speakers.append(replace(earlier, tokens=(s.i,), verb=tok.i, incise=incise))
             continue  # a pronoun, not a name the tagger took for one ("Deezer" tagged PRON)
         has_complement = any(c.dep_ in {"ccomp", "xcomp", "obj", "parataxis"} for c in tok.children)
         inverted = s.i > tok.i  # "affirme le Wall Street Journal", "rapportent deux sources"
@@ -553,29 +533,11 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             for c in [*(c for c in s.children if c.dep_ == "nmod"), *told]:
                 b = ents.entity_at(c)
                 if b is not None and b.type == "MEDIA" and b.name != sp.name:
-                    sp = Speaker(
-                        sp.name,
-                        sp.kind,
-                        sp.entity,
-                        sp.of,
-                        sp.tokens,
-                        Source(b.name, _media_kind(b)),
-                    )
-        speakers.append(Speaker(sp.name, sp.kind, sp.entity, sp.of, sp.tokens, sp.via, tok.i, incise))
+                    sp = replace(sp, via=Source(b.name, _media_kind(b)))
+        speakers.append(replace(sp, verb=tok.i, incise=incise))
         cited = _cited_by(tok, s, ents)
         if cited is not None and sp.kind in {"agency", "media"}:
-            speakers.append(
-                Speaker(
-                    cited.name,
-                    cited.kind,
-                    cited.entity,
-                    cited.of,
-                    cited.tokens,
-                    Source(sp.name, sp.kind),
-                    tok.i,
-                    incise,
-                )
-            )
+            speakers.append(replace(cited, via=Source(sp.name, sp.kind), verb=tok.i, incise=incise))
     sent.doc.user_data.setdefault(_MEMORY, {})[sent.start] = speakers
     return tokens, speakers
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from ondit import lexicons
+from ondit.nlp.sents import once
 
 if TYPE_CHECKING:
     from ondit.extract.attribution import Speaker
@@ -298,11 +299,7 @@ def _source_cue(sent: Span, sp: Speaker) -> str:
 
 def no_comment_cue(sent: Span) -> str | None:
     """The no-comment phrase of a sentence ("n'a pas souhaité commenter"), computed once per sentence."""
-    cache: dict[tuple[int, int], str | None] = sent.doc.user_data.setdefault("ondit_no_comment", {})
-    key = (sent.start, sent.end)
-    if key not in cache:
-        cache[key] = _no_comment_cue(sent)
-    return cache[key]
+    return once(sent.doc, "ondit_no_comment", (sent.start, sent.end), lambda: _no_comment_cue(sent))
 
 
 def _no_comment_cue(sent: Span) -> str | None:

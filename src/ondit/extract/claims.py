@@ -23,7 +23,7 @@ from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.extract.quantity import QuantityMatch
 from ondit.extract.timex import Timex
 from ondit.model import Claim, PubDate, Quantity, Source, TimeRef
-from ondit.nlp.sents import sent_start, sentence_of, sentences
+from ondit.nlp.sents import once, sent_start, sentence_of, sentences
 
 PARTY_ROLES = {
     "agent",
@@ -184,11 +184,7 @@ def _trigger_index() -> tuple[
 
 def find_triggers(sent: Span) -> list[Trigger]:
     """The claim cues of a sentence, found once per sentence (the reaction pass asks again)."""
-    cache: dict[tuple[int, int], list[Trigger]] = sent.doc.user_data.setdefault("ondit_triggers", {})
-    key = (sent.start, sent.end)
-    if key not in cache:
-        cache[key] = _find_triggers(sent)
-    return list(cache[key])
+    return list(once(sent.doc, "ondit_triggers", (sent.start, sent.end), lambda: _find_triggers(sent)))
 
 
 def _find_triggers(sent: Span) -> list[Trigger]:
@@ -237,10 +233,7 @@ def _find_triggers(sent: Span) -> list[Trigger]:
 
 def _case_words(tok: Token) -> str:
     """The preposition (or conjunction) that introduces tok ("de", "à", "au capital de"), once per token."""
-    cache: dict[int, str] = tok.doc.user_data.setdefault("ondit_case_words", {})
-    if tok.i not in cache:
-        cache[tok.i] = _case_words_of(tok)
-    return cache[tok.i]
+    return once(tok.doc, "ondit_case_words", tok.i, lambda: _case_words_of(tok))
 
 
 def _case_words_of(tok: Token) -> str:
@@ -839,6 +832,23 @@ def fill_roles(
     return args
 
 
+def _named_after_dative(
+    tok: Token, ents: DocEntities, preps: set[str], limit: int, first_only: bool
+) -> EntityBuilder | None:
+    """The company named after "à" later in tok's clause, read on the surface; `first_only` stops
+    at the first "à" whatever follows it."""
+    for t in tok.doc[tok.i + 1 : sentence_of(tok).end]:
+        if t.lower_ in preps:
+            named, _ = _name_of_phrase(tok.doc, t.i + 1, ents, limit=limit)
+            if named is not None and named.type in ROLE_TYPES["agent"]:
+                return named
+            if first_only:
+                return None
+        elif t.is_punct or t.pos_ in {"VERB", "AUX"}:
+            return None
+    return None
+
+
 def _stake_after(tok: Token, ents: DocEntities) -> EntityBuilder | None:
     """ "a pris 20 % de Northvolt", "est monté à 9 % du capital de X": the company a share is of."""
     doc = tok.doc
@@ -998,12 +1008,14 @@ def _model_after(tok: Token, ents: DocEntities) -> str | None:
     if t.pos_ != "PROPN" and not capitalised and not (b is not None and b.type in {"ORG", "BRAND"}):
         return None
     k = j
-    timex_chars = {i for tx in doc._.ondit_timexes or [] for i in range(tx.start, tx.end)}
+    timexes: list[Timex] = doc._.ondit_timexes or []
 
     def model_part(x: Token) -> bool:
         if b is not None and ents.entity_at(x) is b:
             return True  # the tagger may call "S25" a verb; the name says otherwise
-        if x.is_punct or x.idx in timex_chars or x.pos_ in {"ADP", "DET", "VERB", "AUX", "CCONJ"}:
+        if x.is_punct or x.pos_ in {"ADP", "DET", "VERB", "AUX", "CCONJ"}:
+            return False
+        if any(tx.start <= x.idx < tx.end for tx in timexes):
             return False
         return x.text[:1].isupper() or any(ch.isdigit() for ch in x.text)
 
@@ -1730,14 +1742,8 @@ def _postprocess_args(
         ]
         if not buyers:
             # "a cédé sa participation dans Symbio à Michelin": "à …" hung on the stake's company
-            for t in tok.doc[tok.i + 1 : sentence_of(tok).end]:
-                if t.lower_ in {"à", "au"}:
-                    named, _ = _name_of_phrase(tok.doc, t.i + 1, ents, limit=4)
-                    if named is not None and named.type in ROLE_TYPES["agent"]:
-                        buyers = [named]
-                    break
-                if t.is_punct or (t.pos_ in {"VERB", "AUX"} and t.i > tok.i):
-                    break
+            buyer = _named_after_dative(tok, ents, {"à", "au"}, limit=4, first_only=True)
+            buyers = [buyer] if buyer is not None else []
         if not buyers:
             return None
         args = dict(args)
@@ -2067,22 +2073,23 @@ def _postprocess_args(
             return None
         if _past_tense(predicate_of(tok)):
             return None  # "selon ses résultats annuels": a past publication is a source, not an event to come
-    if spec.type == "product_launch" and "product" not in args and tok.pos_ in {"VERB", "AUX"}:
-        named_p = _model_after(tok, ents)
-        if named_p is not None:
-            args = dict(args)
-            args["product"] = named_p
+    model: str | None = None  # the named model after a launch verb, looked for once
+    if (
+        spec.type == "product_launch"
+        and tok.pos_ in {"VERB", "AUX"}
+        and ("product" not in args or not any(c.dep_ == "obj" for c in tok.children))
+    ):
+        model = _model_after(tok, ents)
+    if spec.type == "product_launch" and "product" not in args and model is not None:
+        args = dict(args)
+        args["product"] = model
     if spec.type == "product_launch" and "product" in args:
         prod = args["product"]
         if isinstance(prod, str) and prod.lower() in {"cela", "ça", "ceci", "le", "la", "les"}:
             return None
         if isinstance(prod, str) and _not_a_product(prod):
             return None
-        if (
-            tok.pos_ in {"VERB", "AUX"}
-            and not any(c.dep_ == "obj" for c in tok.children)
-            and _model_after(tok, ents) is None
-        ):
+        if tok.pos_ in {"VERB", "AUX"} and not any(c.dep_ == "obj" for c in tok.children) and model is None:
             return None  # "sortir du silence", "lancer dans": a launch names what is launched
     return args
 
@@ -2241,14 +2248,8 @@ def _manufacturing(
         ]
         if not maker_c:
             # the parse may hang "à sa filiale X" on the object: read "à …" after it on the surface
-            for t in tok.doc[tok.i + 1 : sentence_of(tok).end]:
-                if t.lower_ in {"à", "au", "aux"}:
-                    named, _ = _name_of_phrase(tok.doc, t.i + 1, ents, limit=5)
-                    if named is not None and named.type in ROLE_TYPES["agent"]:
-                        maker_c = [named]
-                        break
-                if t.is_punct or t.pos_ in {"VERB", "AUX"}:
-                    break
+            entrusted = _named_after_dative(tok, ents, {"à", "au", "aux"}, limit=5, first_only=False)
+            maker_c = [entrusted] if entrusted is not None else []
         subj_c = subject_of(verb, ents)
         client_c = entities_in(subj_c, ents, ROLE_TYPES["client"]) if subj_c is not None else []
         if maker_c and client_c and maker_c[0] is not client_c[0]:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
 from spacy.tokens import Doc, Span, Token
+
+T = TypeVar("T")
 
 _KEY = "ondit_sent_index"
 
@@ -41,3 +46,12 @@ def doc_text(doc: Doc) -> str:
         doc.user_data["ondit_text"] = cached
     text: str = cached
     return text
+
+
+def once(doc: Doc, table: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` the first time `key` is asked for in `doc`'s `table`, the kept value after."""
+    values: dict[Hashable, Any] = doc.user_data.setdefault(table, {})
+    if key not in values:
+        values[key] = compute()
+    result: T = values[key]
+    return result
