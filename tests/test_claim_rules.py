@@ -210,3 +210,33 @@ def test_joining_forces_with_a_partner_named_after_a(run: Run) -> None:
     assert [(c["args"]["agent"], c["args"]["partner"]) for c in claims_of(r, "partnership")] == [
         ("Ford", "Volkswagen")
     ]
+
+
+def test_a_cue_split_by_its_agent_s_name_still_names_both_parties(run: Run) -> None:
+    r = run("L'entrée de Tencent au capital de Mistral AI paraît désormais peu probable, selon Bloomberg.")
+    inv = claims_of(r, "investment")
+    assert [c["args"] for c in inv] == [{"agent": "Tencent", "target": "Mistral AI"}]
+    assert inv[0]["certainty"] == "doubtful"
+
+
+def test_people_counted_as_sources_are_not_a_workforce(run: Run) -> None:
+    r = run(
+        "Engie et TotalEnergies négocient en vue de créer une co-entreprise, "
+        "ont déclaré à Reuters deux personnes au fait du dossier."
+    )
+    assert claims_of(r, "financials") == []
+    assert claims_of(r, "talks") or claims_of(r, "partnership")
+
+
+def test_the_partner_is_not_also_the_object_of_the_partnership(run: Run) -> None:
+    r = run("Stellantis s'appuierait sur Leapmotor pour produire des voitures électriques, selon Reuters.")
+    for a in args_of(r, "partnership"):
+        assert a.get("object") != "Leapmotor"
+    assert {"agent": "Stellantis", "partner": "Leapmotor"} in [
+        {k: v for k, v in a.items() if k in {"agent", "partner"}} for a in args_of(r, "partnership")
+    ]
+
+
+def test_an_unknown_name_after_a_sector_company_noun_is_a_company(run: Run) -> None:
+    r = run("Le groupe pharmaceutique Sanofi s'est emparé de la biotech Calyxa l'an dernier.")
+    assert args_of(r, "acquisition") == [{"agent": "Sanofi", "target": "Calyxa"}]

@@ -139,6 +139,7 @@ class Trigger:
     via_phrase: bool
     words: str
     window: tuple[int, int] = (0, 0)  # token range of a multi-word cue
+    gap: tuple[int, int] = (0, 0)  # the agent's name inside a split cue ("l'entrée de Tencent au capital")
 
 
 @dataclass
@@ -199,6 +200,13 @@ def _find_triggers(sent: Span) -> list[Trigger]:
             for spec, phrase in phrase_index.get(word, ()):
                 n = len(phrase)
                 if i + n > len(toks) or not all(w in forms[i + k] for k, w in enumerate(phrase)):
+                    gapped = _gapped_phrase(toks, forms, i, phrase)
+                    if gapped is not None:
+                        head, gap, end = gapped
+                        if (head.i, spec.type) not in seen:
+                            seen.add((head.i, spec.type))
+                            words = " ".join([head.text, *(t.text for t in sent.doc[gap[1] : end])])
+                            out.append(Trigger(head, spec, True, words, (head.i, end), gap))
                     continue
                 window = toks[i : i + n]
                 head = next((t for t in window if t.pos_ in {"NOUN", "VERB", "PROPN"}), window[0])
@@ -225,6 +233,56 @@ def _find_triggers(sent: Span) -> list[Trigger]:
                 seen.add((tok.i, spec.type))
                 out.append(Trigger(tok, spec, False, tok.text))
     out.sort(key=lambda t: (t.token.i, not t.via_phrase))
+    return out
+
+
+def _gapped_phrase(
+    toks: list[Token], forms: list[set[str]], i: int, phrase: tuple[str, ...]
+) -> tuple[Token, tuple[int, int], int] | None:
+    """A noun cue split by its agent's name: "l'entrée de Tencent au capital de X", "la prise par
+    Vivendi d'une participation": the head noun, "de"/"par" and a name, then the rest of the cue."""
+    head = toks[i]
+    if len(phrase) < 2 or head.pos_ != "NOUN" or phrase[0] not in forms[i]:
+        return None
+    if i + 2 >= len(toks) or toks[i + 1].lower_.replace("’", "'") not in {"de", "d'", "du", "par"}:
+        return None
+    # the complement is a name, read on the surface (the parser often misreads an unknown name)
+    j = i + 2
+    while j < len(toks) and j < i + 6 and (toks[j].text[:1].isupper() or toks[j].text in {"&", "-"}):
+        j += 1
+    n = len(phrase) - 1
+    if j == i + 2 or j + n > len(toks):
+        return None
+    if all(w in forms[j + k] for k, w in enumerate(phrase[1:])):
+        return head, (toks[i + 2].i, toks[j].i), toks[j].i + n
+    return None
+
+
+def _gapped_roles(
+    trig: Trigger, spec: TypeSpec, args: dict[str, list[EntityBuilder] | str] | None, ents: DocEntities
+) -> dict[str, list[EntityBuilder] | str] | None:
+    """A split cue's roles read on the surface: the name inside it acts, the company named right
+    after it ("… au capital de Mistral AI") is the other party."""
+    doc = trig.token.doc
+    agent = next((b for i in range(*trig.gap) if (b := ents.entity_at(doc[i])) is not None), None)
+    if agent is None or "agent" not in spec.roles:
+        return args
+    out = dict(args or {})
+    out["agent"] = [agent]
+    end = trig.window[1]
+    if end < len(doc) and doc[end].lower_.replace("’", "'") in {"de", "d'", "du"}:
+        end += 1
+    other = next(
+        (
+            b
+            for i in range(end, min(end + 3, len(doc)))
+            if (b := ents.entity_at(doc[i])) is not None and b is not agent
+        ),
+        None,
+    )
+    key_other = next((r for r in spec.key if r != "agent"), None)
+    if key_other is not None and other is not None and other.type in ROLE_TYPES[key_other]:
+        out[key_other] = [other]
     return out
 
 
@@ -1321,6 +1379,8 @@ def find_claims(doc: Doc) -> list[Claim]:
                 continue  # "n'a pas souhaité s'exprimer sur ce projet de cotation": the reaction pass
             spec = trig.spec
             args = fill_roles(trig.token, spec, ents, speakers_tokens, trig.window)
+            if trig.gap != (0, 0):
+                args = _gapped_roles(trig, spec, args, ents)
             if args is None:
                 continue
             args = _plural_parties(trig, spec, args, ents, last_pair)
@@ -1712,13 +1772,15 @@ def _postprocess_args(
         ]
         if not workers:
             return None
-        # the workers the verb governs ("emploie 5 000 personnes"), else the sentence's first figure
+        # the workers the verb governs ("emploie 5 000 personnes")
         in_verb = [
             q for q in workers if tok.left_edge.idx <= q.start < tok.right_edge.idx + len(tok.right_edge)
         ]
-        unit_tok = doc.char_span(
-            (in_verb or workers)[0].start, (in_verb or workers)[0].end, alignment_mode="expand"
-        )
+        if not in_verb:
+            # a figure outside the verb's phrase counts something else ("créer une co-entreprise,
+            # ont déclaré deux personnes au fait du dossier": the sources, not a workforce)
+            return None
+        unit_tok = doc.char_span(in_verb[0].start, in_verb[0].end, alignment_mode="expand")
         noun = unit_tok.root if unit_tok is not None else None
         args["metric"] = noun.text.lower() if noun is not None and noun.pos_ == "NOUN" else "employees"
         if "agent" not in args:
@@ -2091,6 +2153,16 @@ def _postprocess_args(
             return None
         if tok.pos_ in {"VERB", "AUX"} and not any(c.dep_ == "obj" for c in tok.children) and model is None:
             return None  # "sortir du silence", "lancer dans": a launch names what is launched
+    if spec.type in {"partnership", "talks"}:
+        # "s'appuierait sur Leapmotor": the partner is not also what the partnership is about
+        party_names = {
+            b.name.lower() for r in ("agent", "partner") for b in args.get(r, []) if not isinstance(b, str)
+        }
+        for role in ("object", "topic"):
+            value = args.get(role)
+            if isinstance(value, str) and value.lower() in party_names:
+                args = dict(args)
+                del args[role]
     return args
 
 
