@@ -240,3 +240,43 @@ def test_the_partner_is_not_also_the_object_of_the_partnership(run: Run) -> None
 def test_an_unknown_name_after_a_sector_company_noun_is_a_company(run: Run) -> None:
     r = run("Le groupe pharmaceutique Sanofi s'est emparé de la biotech Calyxa l'an dernier.")
     assert args_of(r, "acquisition") == [{"agent": "Sanofi", "target": "Calyxa"}]
+
+
+def _by_certainty(r: ArticleExtraction, type: str) -> dict[str, list[str]]:
+    return {c["certainty"]: [s["name"] for s in c["source"]] for c in claims_of(r, type)}
+
+
+def test_a_spokesperson_quoted_declining_to_comment_makes_the_company_uncommitted(run: Run) -> None:
+    r = run(
+        "Atos serait en discussion avec Capgemini, affirme Bloomberg. "
+        "« Nous ne commentons pas les rumeurs de marché », a indiqué un porte-parole de Capgemini."
+    )
+    by_cert = _by_certainty(r, "talks")
+    assert by_cert["probable"][-1] == "Bloomberg"
+    assert by_cert["uncommitted"][-1] == "Capgemini"
+
+
+def test_the_outlet_s_own_information_is_probable(run: Run) -> None:
+    r = run("Orange et Bouygues Telecom discutent d'un rapprochement, selon nos informations.")
+    talks = claims_of(r, "talks")
+    assert [c["certainty"] for c in talks] == ["probable"]
+    assert len(talks[0]["source"]) == 1  # the outlet's voice
+
+
+def test_what_a_media_learnt_from_sources_is_a_chain_of_three(run: Run) -> None:
+    r = run(
+        "Stellantis pourrait confier à Leapmotor la production de citadines en Pologne, "
+        "a appris Reuters auprès de trois sources."
+    )
+    man = claims_of(r, "manufacturing")
+    assert [s["name"] for s in man[0]["source"]][1:] == ["Reuters", "trois sources"]
+
+
+def test_an_inverted_media_name_ends_the_report_whatever_its_tag(run: Run) -> None:
+    r = run(
+        "Carrefour serait en discussion avec Auchan, affirme Bloomberg. "
+        "Le distributeur n'a ni confirmé ni démenti."
+    )
+    by_cert = _by_certainty(r, "talks")
+    assert by_cert["probable"][-1] == "Bloomberg"
+    assert by_cert["uncommitted"][-1] == "Carrefour"

@@ -78,7 +78,7 @@ def _lex() -> dict[str, set[str]]:
     out["speech"] = (
         set(cert["assertive_verbs"])
         | set(cert["denial_verbs"])
-        | {"rapporter", "estimer", "juger", "penser", "croire", "considérer", "tabler"}
+        | {"rapporter", "estimer", "juger", "penser", "croire", "considérer", "tabler", "apprendre"}
     )
     out["analyst_titles"] = set(ent["analyst_titles"])
     out["official_titles"] = set(ent["official_titles"])
@@ -563,7 +563,9 @@ def _inverted_subject(verb: Token) -> Token | None:
         t = doc[j]
         in_time = any(s <= t.idx < e for s, e in spans)
         dative = any(c.dep_ == "case" and c.lower_ in {"à", "au", "aux"} for c in t.children)
-        if t.pos_ in {"NOUN", "PROPN"} and not in_time and not dative:
+        named = doc._.ondit_ents is not None and doc._.ondit_ents.entity_at(t) is not None
+        if (t.pos_ in {"NOUN", "PROPN"} or named) and not in_time and not dative:
+            # a known name the tagger took for a verb ("affirme Bloomberg") is a name
             # the head of its phrase: "l'agence Reuters" -> agence, "le porte-parole" -> porte-parole
             return t
         if not (
@@ -594,6 +596,19 @@ def _cited_by(verb: Token, subj: Token, ents: DocEntities) -> Speaker | None:
                         sp = speaker_of_np(o, ents)
                         if sp is not None:
                             return sp
+    if verb.lemma_.lower() == "apprendre":
+        # "a appris Reuters auprès de trois sources": who told the media, read on the surface (the
+        # parser often hangs "auprès de" on the media's name)
+        doc = verb.doc
+        end = min(len(doc), verb.i + 8)
+        for i in range(verb.i + 1, end - 2):
+            if doc[i].lower_ == "auprès" and doc[i + 1].lower_ in {"de", "d'", "d’", "du", "des"}:
+                head = next(
+                    (t for t in doc[i + 2 : min(len(doc), i + 6)] if t.pos_ in {"NOUN", "PROPN"}), None
+                )
+                sp = speaker_of_np(head, ents) if head is not None else None
+                if sp is not None:
+                    return sp
     return None
 
 

@@ -242,6 +242,10 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
     for word in ("probablement", "vraisemblablement", "sans doute", "apparemment"):
         if word in low_sent:
             return Certainty("probable", word)
+    for phrase in _lex()["own_information_phrases"]:
+        at = low_sent.replace("’", "'").find(phrase)
+        if at >= 0:
+            return Certainty("probable", sent.text[at : at + len(phrase)])
     for sp in speakers:
         in_sentence_nonparty = sp.kind in _NON_PARTY_KINDS or (
             sp.entity is None and sp.kind not in {"official", "self"}

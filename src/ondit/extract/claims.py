@@ -3057,6 +3057,22 @@ def _reactions(
         if not found and last_pair and any(c.lower_ == "deux" for c in subj.children):
             found = list(last_pair)  # "les deux constructeurs n'ont pas souhaité commenter"
     if not found:
+        # "« Nous ne commentons pas les rumeurs », a indiqué un porte-parole de Carrefour": the company
+        # whose spokesperson speaks
+        found = [
+            sp.entity
+            for sp in speakers
+            if sp.entity is not None and sp.entity.type in {"ORG", "BRAND"} and sp.kind in {"org", "person"}
+        ]
+        if not found:
+            found = [
+                b
+                for sp in speakers
+                if sp.kind == "person" and sp.of
+                for b in ents.builders
+                if b.name == sp.of
+            ]
+    if not found:
         # "Ni Samsung ni AMD n'ont souhaité commenter": the companies named before the cue
         cue_at = sent.text.find(cue.split()[0]) + sent.start_char
         for t in sent:
