@@ -887,6 +887,19 @@ def fill_roles(
                         break
             if role in args:
                 break
+    if isinstance(args.get("place"), list):
+        # "a inauguré à Phoenix, en Arizona, …": every place the cue's prepositions name, in text order
+        # (the first source found is not the first place named; a locator is dropped later)
+        places: dict[str, tuple[int, EntityBuilder]] = {}
+        for source in spec.roles["place"]:
+            for t in _role_tokens(source, trig, pred, ents, window):
+                if t.i in used_sentence_tokens or window[0] <= t.i < window[1]:
+                    continue
+                for b in entities_in(t, ents, ROLE_TYPES["place"]):
+                    if b.id not in places or t.i < places[b.id][0]:
+                        places[b.id] = (t.i, b)
+        if places:
+            args["place"] = [b for _, b in sorted(places.values(), key=lambda x: x[0])]
     return args
 
 

@@ -416,6 +416,40 @@ def find_entities(doc: Doc) -> DocEntities:
                 take(j, k)
                 spans.append((j, k, "", "ORG", None))
 
+    # 4b. an unknown name where a site is located: "son usine de Sriperumbudur", "une seconde usine près
+    # de Bangalore", "a inauguré à Phoenix sa deuxième usine"
+    site_nouns = set(_strs("site_nouns"))
+    for tok in doc:
+        j = -1
+        low = tok.lower_
+        if low in {"près", "proche"} and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"de", "d'", "d’"}:
+            j = tok.i + 2
+        elif low in {"de", "d'", "d’"} and tok.i > 0 and doc[tok.i - 1].lemma_.lower() in site_nouns:
+            j = tok.i + 1
+        elif low == "à" and tok.i > 0 and doc[tok.i - 1].lower_ not in _NOT_PLACE_BEFORE_A:
+            sent = sentence_of(tok)
+            if any(t.lemma_.lower() in site_nouns for t in sent):
+                j = tok.i + 1
+        if j < 0 or j >= len(doc):
+            continue
+        k = j
+        while (
+            k < len(doc)
+            and not taken[k]
+            and doc[k].text not in not_names
+            and (
+                _is_title_case_word(doc[k])
+                or (k > j and doc[k].text == "-" and k + 1 < len(doc))
+                or (k > j and doc[k - 1].text == "-" and doc[k].is_alpha)
+            )
+        ):
+            k += 1
+        while k > j and doc[k - 1].text == "-":
+            k -= 1
+        if k > j and not doc[j].is_sent_start:
+            take(j, k)
+            spans.append((j, k, "", "PLACE", None))
+
     # names listed with a known company are companies: "avec Fnac, Boulanger et Free"
     for _s, e, _key, typ, _entry in list(spans):
         if typ not in {"ORG", "BRAND"}:
