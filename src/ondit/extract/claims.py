@@ -21,6 +21,7 @@ from ondit.extract.certainty import Certainty, certainty_of, no_comment_cue
 from ondit.extract.claimtime import _ISO_VALUE, _future_tense, _past_tense, pick_time, predicate_of
 from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.extract.quantity import QuantityMatch
+from ondit.extract.stakes import find_stakes
 from ondit.extract.timex import Timex
 from ondit.model import Claim, PubDate, Quantity, Source, TimeRef
 from ondit.nlp.sents import once, sent_start, sentence_of, sentences
@@ -1480,6 +1481,7 @@ def find_claims(doc: Doc) -> list[Claim]:
             sent_drafts.append(Draft(spec.type, args, trig.token, sent, cert, own, time, quantity))
         sent_drafts.extend(_product_rumours(sent, ents, sent_drafts, speakers, timexes, dct))
         sent_drafts.extend(_orders(sent, ents, speakers, timexes, dct))
+        sent_drafts.extend(_stake_drafts(sent, ents, sent_drafts))
         sent_drafts.extend(_facility_of_investment(sent_drafts, ents))
         if not any(d.certainty.value in {"uncommitted", "denied"} for d in sent_drafts):
             sent_drafts.extend(_reactions(sent, ents, drafts, speakers, last_pair))
@@ -3023,6 +3025,25 @@ def _orders(
         out.append(
             Draft("sales", {"agent": [maker], "product": product.name}, tok, sent, cert, own, None, qty)
         )
+    return out
+
+
+def _stake_drafts(sent: Span, ents: DocEntities, known: list[Draft]) -> list[Draft]:
+    """Shareholdings the role rules missed ("détenue à 51 % par X", "dont X est le premier
+    actionnaire"): background in the outlet's voice, as the guide says."""
+    have = {
+        (id(o), id(d))
+        for k in known
+        if k.type == "ownership"
+        for o in k.args.get("owner", [])
+        for d in k.args.get("owned", [])
+    }
+    out = []
+    for owner, owned, cue in find_stakes(sent, ents):
+        if (id(owner), id(owned)) in have:
+            continue
+        args: dict[str, list[EntityBuilder] | str] = {"owner": [owner], "owned": [owned]}
+        out.append(Draft("ownership", args, cue, sent, Certainty("certain", cue.text), []))
     return out
 
 

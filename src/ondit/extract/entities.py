@@ -353,6 +353,8 @@ def find_entities(doc: Doc) -> DocEntities:
 
     # 2. sectors (lower case)
     for match_id, s, e in sorted(sec(doc), key=lambda m: (-(m[2] - m[1]), m[1])):
+        if doc[s].text[:1].isupper() and not doc[s].is_sent_start:
+            continue  # "Bear Robotics": a capitalised word inside a name is the name, not a sector
         if free(s, e):
             take(s, e)
             spans.append((s, e, "SECTOR:" + sec_names[doc.vocab.strings[match_id]], "SECTOR", None))
@@ -565,6 +567,11 @@ def find_entities(doc: Doc) -> DocEntities:
             b.type = votes.most_common(1)[0][0]
         else:
             b.type = "ORG"
+        if b.type == "PER" and cues["PER"] == 0 and len(b.name.split()) == 1 and b.name[:1].isupper():
+            # news introduces a person by first and last name before the last name alone (which then
+            # joins the full name); a lone name never so introduced nor titled is a company: "Hensoldt",
+            # "l'italien Leonardo"
+            b.type = "ORG"
         if all(doc[s].is_sent_start and e - s == 1 and b.votes.get("MISC") for s, e in b.mentions):
             b.type = "DROP"
         # "la famille Beaufour": a family is neither a person nor a company
@@ -661,7 +668,9 @@ def _institutions(doc: Doc, nationality: set[str]) -> list[tuple[int, int]]:
             k = _name_run(doc, i + 1)
             if k > i + 1:
                 out.append((i, k))
-        elif tok.lower_ == "gouvernement" and i + 1 < n and doc[i + 1].lower_ in nationality:
+        elif (
+            tok.lower_ in {"gouvernement", "état", "etat"} and i + 1 < n and doc[i + 1].lower_ in nationality
+        ):
             out.append((i, i + 2))
         elif tok.lower_ == "ministère":
             j = i + 1
