@@ -280,3 +280,25 @@ def test_an_inverted_media_name_ends_the_report_whatever_its_tag(run: Run) -> No
     by_cert = _by_certainty(r, "talks")
     assert by_cert["probable"][-1] == "Bloomberg"
     assert by_cert["uncommitted"][-1] == "Carrefour"
+
+
+def test_a_launch_past_an_incise_and_the_product_taken_up_by_its_noun(run: Run) -> None:
+    r = run(
+        "Honor a officialisé lundi soir à Madrid, en marge d'un salon, son Magic V9. "
+        "Le smartphone sera commercialisé en France à partir de jeudi, a précisé la marque."
+    )
+    launches = claims_of(r, "product_launch")
+    assert {(c["args"]["agent"], c["args"]["product"]) for c in launches} == {("Honor", "Magic V9")}
+    assert any(c["source"][-1]["name"] == "Honor" for c in launches)
+
+
+def test_making_official_a_deal_is_not_a_launch(run: Run) -> None:
+    r = run("Capgemini a officialisé lundi le rachat de WNS pour 3,3 milliards de dollars.")
+    assert claims_of(r, "product_launch") == []
+    assert args_of(r, "acquisition") == [{"agent": "Capgemini", "target": "WNS"}]
+
+
+def test_model_codes_after_a_product_noun_are_products(run: Run) -> None:
+    r = run("Leapmotor commercialisera la citadine T03 et le SUV B10 en Europe dès le mois prochain.")
+    types = {e["name"]: e["type"] for e in r.to_json()["entities"]}
+    assert types.get("T03") == "PRODUCT" and types.get("B10") == "PRODUCT"

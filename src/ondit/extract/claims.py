@@ -1061,7 +1061,23 @@ def _is_exchange(b: EntityBuilder) -> bool:
 
 def _model_after(tok: Token, ents: DocEntities) -> str | None:
     """ "dévoilera son nouveau Galaxy S25", "lancera le Bigster en 2025": the named model right after a
-    launch verb (a known product, a brand with a model designation, or a proper name)."""
+    launch verb (a known product, a brand with a model designation, or a proper name); past an
+    incise, the first product named before another verb ("a officialisé dimanche à Barcelone, à la
+    veille du salon, son Xiaomi 15 Ultra")."""
+    named = _model_right_after(tok, ents)
+    if named is not None:
+        return named
+    doc = tok.doc
+    for t in doc[tok.i + 1 : sentence_of(tok).end]:
+        if t.pos_ in {"VERB", "AUX", "SCONJ"} or t.lower_ in {"qui", "que", "dont", "mais", ";", ":"}:
+            return None
+        b = ents.entity_at(t)
+        if b is not None and b.type == "PRODUCT":
+            return b.name
+    return None
+
+
+def _model_right_after(tok: Token, ents: DocEntities) -> str | None:
     doc = tok.doc
     j = tok.i + 1
     while j < sentence_of(tok).end and (
@@ -1177,6 +1193,13 @@ def _phrase_for(role: str, tok: Token, ents: DocEntities) -> str | None:
             return None
         if tok.pos_ not in {"NOUN", "PROPN"}:
             return None
+        # "la citadine T03", "son smartphone pliable Magic V5": the model named right after its noun
+        j = tok.i + 1
+        while j < len(tok.doc) and tok.doc[j].pos_ == "ADJ" and tok.doc[j].text.islower():
+            j += 1
+        nb = ents.entity_at(tok.doc[j]) if j < len(tok.doc) else None
+        if nb is not None and nb.type == "PRODUCT":
+            return nb.name
         # "la gamme Redmi Note 13": the product the phrase names
         for t in tok.subtree:
             nb = ents.entity_at(t)
@@ -1184,7 +1207,16 @@ def _phrase_for(role: str, tok: Token, ents: DocEntities) -> str | None:
                 return nb.name
         # "ces processeurs", "les nouveaux modèles": the product named last before
         dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
-        if dets & {"ces", "ce", "cet", "cette"} or any(c.lemma_ == "nouveau" for c in tok.children):
+        bare_definite = (
+            dets & {"le", "la", "l'", "l’"}
+            and all(c.dep_ in {"det", "case", "punct"} for c in tok.children)
+            and tok.lemma_.lower() in _product_nouns()
+        )  # "Le smartphone sera commercialisé", "le modèle": the product just named
+        if (
+            dets & {"ces", "ce", "cet", "cette"}
+            or any(c.lemma_ == "nouveau" for c in tok.children)
+            or bare_definite
+        ):
             earlier = [
                 nb
                 for t in tok.doc[: tok.i]
@@ -1199,6 +1231,11 @@ def _phrase_for(role: str, tok: Token, ents: DocEntities) -> str | None:
     if tok.pos_ not in {"NOUN", "PROPN"}:
         return None
     return noun_phrase(tok)
+
+
+@cache
+def _product_nouns() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in lexicons.load("entities_fr")["product_nouns"])
 
 
 def _mention_text_at(tok: Token, b: EntityBuilder) -> str:
@@ -1407,6 +1444,18 @@ def find_claims(doc: Doc) -> list[Claim]:
                 args["place"] = _main_places(args["place"], doc)  # type: ignore[arg-type]
             if args is None or _self_claim(args, spec):
                 continue
+            if spec.type == "product_launch" and not args.get("agent") and args.get("product"):
+                # "Le smartphone sera commercialisé …": whoever launched that product before
+                launcher = next(
+                    (
+                        d.args["agent"]
+                        for d in reversed([*drafts, *sent_drafts])
+                        if d.type == "product_launch" and d.args.get("product") == args["product"]
+                    ),
+                    None,
+                )
+                if launcher:
+                    args["agent"] = launcher
             if not _complete(args, spec) and "agent" in spec.key and not args.get("agent"):
                 left = _surface_subject(trig.token, ents)
                 if left is not None and all(
@@ -2162,12 +2211,31 @@ def _postprocess_args(
         args["product"] = model
     if spec.type == "product_launch" and "product" in args:
         prod = args["product"]
+        need = lexicons.load("claims_fr")["product_launch"].get("verbs_need_product", [])
+        if tok.lemma_.lower() in need and isinstance(prod, str):
+            known = {b.name for b in ents.builders if b.type == "PRODUCT"}
+            head_word = prod.split()[-1].lower() if prod.split() else ""
+            if prod not in known and head_word not in _product_nouns():
+                return None  # "a officialisé le rachat": not a product
         if isinstance(prod, str) and prod.lower() in {"cela", "ça", "ceci", "le", "la", "les"}:
             return None
         if isinstance(prod, str) and _not_a_product(prod):
             return None
-        if tok.pos_ in {"VERB", "AUX"} and not any(c.dep_ == "obj" for c in tok.children) and model is None:
+        passive = any(c.dep_ in {"nsubj:pass", "aux:pass"} for c in tok.children)
+        if (
+            tok.pos_ in {"VERB", "AUX"}
+            and not any(c.dep_ == "obj" for c in tok.children)
+            and model is None
+            and not passive
+        ):
             return None  # "sortir du silence", "lancer dans": a launch names what is launched
+        if "agent" not in args:
+            # "Le smartphone sera commercialisé en France": the maker of the product named
+            maker = next((b.maker for b in ents.builders if b.type == "PRODUCT" and b.name == prod), None)
+            made_by = next((b for b in ents.builders if maker and b.name == maker), None)
+            if made_by is not None and made_by.type in ROLE_TYPES["agent"]:
+                args = dict(args)
+                args["agent"] = [made_by]
     if spec.type in {"partnership", "talks"}:
         # "s'appuierait sur Leapmotor": the partner is not also what the partnership is about
         party_names = {

@@ -23,6 +23,7 @@ from ondit.extract.gazetteer import Gazetteer, KBEntry, fold, gazetteer, sectors
 from ondit.model import Entity, Mention
 from ondit.nlp.sents import doc_text, sent_start, sentence_of, sentences
 
+_MODEL_CODE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z]{1,6}\d{1,4}[A-Za-z]{0,2}$")
 SPACY_TO_TYPE = {"PER": "PER", "ORG": "ORG", "LOC": "PLACE", "MISC": "ORG"}
 _PARTICLES = {
     "de",
@@ -166,12 +167,20 @@ def _filter_span(span: Span, not_names: set[str]) -> bool:
         return False
     if len(span) == 1:
         tok = span[0]
+        if _MODEL_CODE.match(tok.text) and tok.text[:1].isupper():
+            return True  # "B10", "T03": the tagger calls a model code anything
         if tok.pos_ in {"ADJ", "VERB", "ADV", "AUX", "DET", "PRON", "ADP", "SCONJ", "CCONJ"}:
             return False
         # sentence-initial common word ("Spécialisé", "Objectif")
         if tok.is_sent_start and tok.pos_ != "PROPN" and tok.lemma_.islower():
             return False
-        if tok.is_upper and len(tok) <= 3 and tok.pos_ != "PROPN" and span.label_ != "PER":
+        if (
+            tok.is_upper
+            and len(tok) <= 3
+            and tok.pos_ != "PROPN"
+            and span.label_ != "PER"
+            and not _MODEL_CODE.match(tok.text)  # "T03", "Q9": a model, not an acronym of a common thing
+        ):
             return False
     return any(t.text[:1].isupper() or t.text[:1].isdigit() for t in span)
 
@@ -234,6 +243,8 @@ def find_entities(doc: Doc) -> DocEntities:
     analyst_titles = set(_strs("analyst_titles"))
     product_suffixes = set(_strs("product_suffixes"))
     person_titles = set(_strs("person_titles"))
+    product_nouns = set(_strs("product_nouns"))
+    legal_suffixes = set(_strs("legal_suffixes"))
     not_name_heads = set(_strs("not_name_heads"))
 
     furniture = furniture_tokens(doc)
@@ -379,6 +390,8 @@ def find_entities(doc: Doc) -> DocEntities:
             s += 1
         while e > s and ((doc[e - 1].is_punct and doc[e - 1].text != ".") or doc[e - 1].is_space):
             e -= 1
+        if e - s > 1 and doc[s].text in product_nouns:
+            s += 1  # "SUV B10": the product noun is not part of the model's name
         if s >= e or not free(s, e):
             continue
         span = doc[s:e]
@@ -548,6 +561,12 @@ def find_entities(doc: Doc) -> DocEntities:
             j = e + 1 if e < len(doc) and doc[e].text == "," else e
             if j < len(doc) and doc[j].lemma_.lower() in person_titles and doc[j].text.islower():
                 cues["PER"] += 2
+            # "son smartphone pliable Magic V5", "la citadine T03": a name after a product noun
+            k = s - 1
+            while k >= 0 and doc[k].pos_ == "ADJ" and doc[k].text.islower():
+                k -= 1
+            if k >= 0 and (doc[k].lemma_.lower() in product_nouns or doc[k].text in product_nouns):
+                cues["PRODUCT"] += 3
             # "à Penly": a name spaCy took for an organisation, after "à", is a place
             if (
                 s > 0
@@ -556,6 +575,9 @@ def find_entities(doc: Doc) -> DocEntities:
                 and b.votes.get("PER", 0) == 0
             ):
                 cues["PLACE"] += 3
+        words = b.name.split()
+        if any(_MODEL_CODE.match(w) for w in words) and words[-1] not in legal_suffixes:
+            cues["PRODUCT"] += 3  # "B10", "Fold7", "ETP3": a model code, not a company
         votes = b.votes + cues
         votes.pop("MISC", None)
         if b.name.split()[-1] in product_suffixes and len(b.name.split()) > 1:
