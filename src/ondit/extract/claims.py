@@ -2453,9 +2453,51 @@ def _manufacturing(
             and not (isinstance(agents, list) and any(b is a for a in agents))
         ]
         if before:
+            # "a signé un contrat avec Ampere, la filiale de Renault, pour lui fournir": the one the
+            # contract is with, else the company named last
+            with_ = [
+                b
+                for t in tok.doc[sent_start(tok) : tok.i]
+                if t.lower_ == "avec"
+                for b in [_name_of_phrase(tok.doc, t.i + 1, ents, limit=3)[0]]
+                if b is not None and b in before
+            ]
             out = dict(args)
-            out["client"] = before[-1:]
+            out["client"] = with_[:1] or before[-1:]
             return out
+    if "client" not in args:
+        # "assemblerait pour le compte de BYD": the client named on the surface
+        doc = tok.doc
+        for t in doc[tok.i + 1 : min(sentence_of(tok).end, tok.i + 8)]:
+            if (
+                t.lower_ == "compte"
+                and t.i >= 2
+                and doc[t.i - 2].lower_ == "pour"
+                and t.i + 1 < len(doc)
+                and doc[t.i + 1].lower_ in {"de", "d'", "d’", "du"}
+            ):
+                named, _ = _name_of_phrase(doc, t.i + 2, ents, limit=3)
+                agents = args.get("agent")
+                if (
+                    named is not None
+                    and named.type in ROLE_TYPES["client"]
+                    and not (isinstance(agents, list) and named in agents)
+                ):
+                    out = dict(args)
+                    out["client"] = [named]
+                    return out
+                break
+    if "client" not in args and isinstance(args.get("product"), str):
+        # "produirait une version européenne de la SU7": the maker of the product is the client
+        prod = str(args["product"])
+        agents = args.get("agent")
+        for b in ents.builders:
+            if b.type == "PRODUCT" and b.maker and b.name in prod:
+                client = next((m for m in ents.builders if m.name == b.maker), None)
+                if client is not None and not (isinstance(agents, list) and client in agents):
+                    out = dict(args)
+                    out["client"] = [client]
+                    return out
     if "client" not in args and tok.pos_ in {"VERB", "AUX"}:
         # "fabrique les batteries des citadines de Renault": the client owns what is made
         for o in (c for c in tok.children if c.dep_ == "obj"):
