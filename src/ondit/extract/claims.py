@@ -2491,12 +2491,12 @@ def _manufacturing(
         # "produirait une version européenne de la SU7": the maker of the product is the client
         prod = str(args["product"])
         agents = args.get("agent")
-        for b in ents.builders:
-            if b.type == "PRODUCT" and b.maker and b.name in prod:
-                client = next((m for m in ents.builders if m.name == b.maker), None)
-                if client is not None and not (isinstance(agents, list) and client in agents):
+        for pb in ents.builders:
+            if pb.type == "PRODUCT" and pb.maker and pb.name in prod:
+                made_for = next((m for m in ents.builders if m.name == pb.maker), None)
+                if made_for is not None and not (isinstance(agents, list) and made_for in agents):
                     out = dict(args)
-                    out["client"] = [client]
+                    out["client"] = [made_for]
                     return out
     if "client" not in args and tok.pos_ in {"VERB", "AUX"}:
         # "fabrique les batteries des citadines de Renault": the client owns what is made
