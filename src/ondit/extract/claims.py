@@ -1532,6 +1532,7 @@ def find_claims(doc: Doc) -> list[Claim]:
         sent_drafts.extend(_orders(sent, ents, speakers, timexes, dct))
         sent_drafts.extend(_stake_drafts(sent, ents, sent_drafts))
         sent_drafts.extend(_facility_of_investment(sent_drafts, ents))
+        sent_drafts.extend(_site_drafts(sent, ents, sent_drafts, drafts, speakers, timexes, dct))
         if not any(d.certainty.value in {"uncommitted", "denied"} for d in sent_drafts):
             sent_drafts.extend(_reactions(sent, ents, drafts, speakers, last_pair))
         for d in sent_drafts:
@@ -2209,6 +2210,10 @@ def _postprocess_args(
     if spec.type == "product_launch" and "product" not in args and model is not None:
         args = dict(args)
         args["product"] = model
+    if spec.type == "product_launch" and tok.lemma_.lower() == "sortir":
+        nxt = tok.doc[tok.i + 1 : tok.i + 3].text.lower()
+        if nxt == "de terre":
+            return None  # "faire sortir de terre un entrepôt": a site rising, not a launch
     if spec.type == "product_launch" and "product" in args:
         prod = args["product"]
         need = lexicons.load("claims_fr")["product_launch"].get("verbs_need_product", [])
@@ -3077,6 +3082,139 @@ def _facility_of_investment(drafts: list[Draft], ents: DocEntities) -> list[Draf
         if places:
             args["place"] = places[:1]
         out.append(Draft("facility", args, d.trigger, d.sentence, d.certainty, d.speakers, d.time))
+    return out
+
+
+@cache
+def _site_lexicon() -> tuple[frozenset[str], frozenset[str], tuple[str, ...], frozenset[str]]:
+    lex = lexicons.load("claims_fr")["facility"]
+    calloff = lexicons.load("certainty_fr")["calloff_verbs"]
+    return (
+        frozenset(lex["site_verbs"]),
+        frozenset(lex["site_nouns"]),
+        tuple(lex["site_rises"]),
+        frozenset(calloff),
+    )
+
+
+def _with_aux_text(verb: Token) -> str:
+    aux = [c for c in verb.children if c.dep_.startswith("aux") and c.i < verb.i]
+    return verb.doc[min([verb.i, *(a.i for a in aux)]) : verb.i + 1].text
+
+
+def _site_drafts(
+    sent: Span,
+    ents: DocEntities,
+    known: list[Draft],
+    history: list[Draft],
+    speakers: list[Speaker],
+    timexes: list[Timex],
+    dct: PubDate | None,
+) -> list[Draft]:
+    """Sites as regional and industrial news writes them, read on the surface: "a posé jeudi à
+    Saverne la première pierre de sa nouvelle usine", "inaugurera en novembre, dans son usine de
+    Quimper, une nouvelle ligne", "va doubler la capacité de son usine de Reims", "Un nouveau
+    bâtiment y sortira de terre d'ici 2026", "a abandonné son projet d'entrepôt à Fournès"."""
+    verbs, nouns, rises, calloff = _site_lexicon()
+    doc = sent.doc
+    if any(d.type == "facility" for d in known):
+        return []
+    low_sent = sent.text.lower().replace("’", "'")
+    out: list[Draft] = []
+    for n in sent:
+        if n.pos_ != "NOUN" or n.lemma_.lower() not in nouns:
+            continue
+        if _case_words(n) in {"dans", "sur", "près de"}:
+            continue  # "dans son usine de Quimper": where, not what
+        det = next((c for c in n.children if c.dep_ in {"det", "nummod"}), None)
+        if det is None and n.i >= 2 and doc[n.i - 2].lemma_.lower() == "projet":
+            det = doc[n.i - 1]  # "son projet d'entrepôt": the project's own determiner stands for it
+        if det is None:
+            continue
+        # the verb that acts on it: left of the phrase, past adjuncts, glue words and other phrases
+        verb: Token | None = None
+        project = False
+        j = det.i - 1
+        while j >= sent.start and j > det.i - 16:
+            t = doc[j]
+            lem = t.lemma_.lower()
+            if t.lower_ in {"qui", "que", "dont", "où", "si"} or t.pos_ == "SCONJ":
+                break
+            if t.pos_ in {"VERB", "AUX"}:
+                if (
+                    lem in verbs
+                    or (lem == "poser" and "première pierre" in low_sent)
+                    or (lem == "sortir" and "faire sortir de terre" in low_sent)
+                    or (
+                        lem in {"lancer", "démarrer", "engager"}
+                        and ("travaux" in low_sent or "construction" in low_sent)
+                    )
+                    or (lem in calloff and project)
+                ):
+                    verb = t
+                if verb is not None or (t.pos_ == "VERB" and t.dep_ not in {"aux", "aux:tense"}):
+                    break
+            if lem == "projet":
+                project = True
+            j -= 1
+        subject_b: list[EntityBuilder] = []
+        cue = verb
+        if verb is not None:
+            if (
+                verb.lemma_.lower() in {"doubler", "tripler", "étendre"}
+                and "capacité" not in low_sent
+                and not any(c.i == n.i for c in verb.children if c.dep_ == "obj")
+            ):
+                continue
+            subj = subject_of(verb, ents)
+            subject_b = entities_in(subj, ents, ROLE_TYPES["agent"]) if subj is not None else []
+            if not subject_b:
+                left = _surface_subject(verb, ents)
+                subject_b = [left] if left is not None else []
+        else:
+            # "Un nouveau bâtiment y sortira de terre": the site is the subject of a phrase that says it rises
+            after = doc[n.i : sent.end].text.lower()
+            if not n.dep_.startswith("nsubj") or not any(r in after for r in rises):
+                continue
+            cue = n
+            subject_b = [
+                sp.entity
+                for sp in speakers
+                if sp.entity is not None and sp.entity.type in ROLE_TYPES["agent"]
+            ][:1]
+            if not subject_b:
+                subject_b = _previous_subjects(n, ents)[:1]
+            if not subject_b:
+                last = next((d for d in reversed(history) if d.type == "facility"), None)
+                agents = last.args.get("agent") if last is not None else None
+                subject_b = [b for b in agents if not isinstance(b, str)] if isinstance(agents, list) else []
+        if not subject_b or cue is None:
+            continue
+        args: dict[str, list[EntityBuilder] | str] = {"agent": subject_b[:1], "facility": noun_phrase(n)}
+        # the places the sentence locates things at, outside what is said about who says it
+        quoted = {i for sp in speakers for i in sp.tokens}
+        places = [
+            b
+            for t in sent
+            if t.i not in quoted
+            and t.i > sent.start
+            and doc[t.i - 1].lower_.replace("’", "'") in {"à", "en", "au", "aux", "de", "d'", "près"}
+            and not (t.i >= 2 and doc[t.i - 2].lemma_.lower() in {"préfecture", "région", "département"})
+            for b in [ents.entity_at(t)]
+            if b is not None and b.type == "PLACE"
+        ]
+        if places:
+            args["place"] = _main_places(list(dict.fromkeys(places)), doc)
+        own = [sp for sp in speakers if sp.covers(cue)]
+        if cue.lemma_.lower() in calloff:
+            cert = Certainty(
+                "denied", _with_aux_text(cue), called_off=True
+            )  # "a abandonné son projet d'usine"
+        else:
+            cert = certainty_of(cue, sent, own, _party_names(args))
+        when = pick_time(cue, sent, timexes, dct)
+        out.append(Draft("facility", args, cue, sent, cert, own, when))
+        break
     return out
 
 

@@ -158,6 +158,22 @@ def _is_title_case_word(tok: Token) -> bool:
     return bool(tok.text[:1].isupper()) and tok.is_alpha
 
 
+@cache
+def _actor_verbs() -> frozenset[str]:
+    """Verbs whose subject is a company when it is a bare name: every claim verb and speech verb."""
+    claims = lexicons.load("claims_fr")
+    cert = lexicons.load("certainty_fr")
+    out: set[str] = set()
+    for section in claims.values():
+        if isinstance(section, dict):
+            out.update(str(v) for v in section.get("verbs", []) if " " not in str(v))
+    out.update(str(v) for v in cert.get("assertive_verbs", []))
+    out.update(str(v) for v in cert.get("denial_verbs", []))
+    out.update(str(v) for v in cert.get("calloff_verbs", []) if " " not in str(v))
+    out -= {"être", "avoir", "mettre", "prendre", "faire"}
+    return frozenset(out)
+
+
 def _filter_span(span: Span, not_names: set[str]) -> bool:
     """True when a spaCy entity span looks like a real name."""
     text = span.text.strip()
@@ -465,6 +481,23 @@ def find_entities(doc: Doc) -> DocEntities:
             take(j, k)
             spans.append((j, k, "", "PLACE", None))
 
+    # 4c. a bare capitalised word that acts as the subject of a business or speech verb is a company the
+    # parser did not know: "Bonduelle a inauguré lundi une nouvelle ligne"
+    actor_verbs = _actor_verbs()
+    for tok in doc:
+        if taken[tok.i] or not _is_title_case_word(tok) or tok.text in not_names or tok.lower_ in _DEFINITE:
+            continue
+        if not tok.dep_.startswith("nsubj") or tok.head.lemma_.lower() not in actor_verbs:
+            continue
+        if tok.pos_ in {"PRON", "DET"} or (tok.pos_ != "PROPN" and doc.vocab[tok.lower_].has_vector):
+            continue  # "Elle a annoncé", "Diplômée de HEC, …": a common word, not a name
+        if tok.i > 0 and (doc[tok.i - 1].pos_ == "DET" or _is_title_case_word(doc[tok.i - 1])):
+            continue  # "la Chine", or part of a longer name
+        if tok.i + 1 < len(doc) and _is_title_case_word(doc[tok.i + 1]):
+            continue
+        take(tok.i, tok.i + 1)
+        spans.append((tok.i, tok.i + 1, "", "ORG", None))
+
     # names listed with a known company are companies: "avec Fnac, Boulanger et Free"
     for _s, e, _key, typ, _entry in list(spans):
         if typ not in {"ORG", "BRAND"}:
@@ -567,6 +600,14 @@ def find_entities(doc: Doc) -> DocEntities:
                 k -= 1
             if k >= 0 and (doc[k].lemma_.lower() in product_nouns or doc[k].text in product_nouns):
                 cues["PRODUCT"] += 3
+            # "Saupiquet inaugurera …": a bare name acting as subject of a business verb is a company
+            head = doc[s].head if e - s == 1 else doc[e - 1].head
+            if (
+                doc[s].dep_.startswith("nsubj")
+                and head.lemma_.lower() in _actor_verbs()
+                and not (s > 0 and doc[s - 1].pos_ == "DET")
+            ):
+                cues["ORG"] += 2
             # "à Penly": a name spaCy took for an organisation, after "à", is a place
             if (
                 s > 0
