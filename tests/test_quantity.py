@@ -70,3 +70,12 @@ def test_scale_without_unit() -> None:
 
 def test_bare_numbers_are_ignored() -> None:
     assert q("Le groupe compte 12 usines et 40 modèles.") == []
+
+
+def test_approximate_counts_of_a_unit() -> None:
+    got = [
+        (q.text, q.value, q.unit)
+        for q in find_quantities("la création d'une soixantaine d'emplois et d'un millier de postes")
+    ]
+    assert ("une soixantaine d'emplois", 60.0, "employees") in got
+    assert find_quantities("une dizaine de jours") == []

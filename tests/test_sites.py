@@ -60,3 +60,15 @@ def test_pronouns_and_common_words_opening_a_sentence_are_not_companies(run: Run
     r = run("Orano a confirmé le projet. Elle a indiqué que le chantier démarrerait en mai.")
     names = {e["name"] for e in r.to_json()["entities"]}
     assert "Elle" not in names
+
+
+def test_jobs_a_site_creates_belong_to_the_company_that_builds_it(run: Run) -> None:
+    r = run(
+        "Lhyfe construira une unité de production à Bouin. Le site créera une vingtaine d'emplois directs. "
+        "Bonduelle a inauguré une nouvelle ligne à Rosporden. "
+        "La nouvelle ligne s'accompagne de la création de 45 emplois en CDI."
+    )
+    got = {
+        (c["args"]["agent"], c["args"]["metric"], c["quantity"]["value"]) for c in claims_of(r, "financials")
+    }
+    assert got == {("Lhyfe", "emplois", 20.0), ("Bonduelle", "emplois", 45.0)}

@@ -992,7 +992,10 @@ def _results_phrase(noun: Token) -> str:
     return noun.doc[toks[0].i : toks[-1].i + 1].text if toks else noun.text
 
 
-_SITE_NOUNS = {"usine", "site", "atelier", "chantier", "plateforme", "centre", "campus", "entrepôt", "projet"}
+_SITE_NOUNS = {
+    "usine", "site", "atelier", "chantier", "plateforme", "centre", "campus", "entrepôt", "projet",
+    "investissement", "ligne", "extension", "unité", "bâtiment",
+}  # fmt: skip
 
 
 def _from_facility(
@@ -1802,6 +1805,16 @@ def _period_in(sent: Span, timexes: list[Timex]) -> str | None:
     return None
 
 
+def _counted_noun(span: Span | None) -> str | None:
+    """ "1 600 postes" -> "postes", "une soixantaine d'emplois" -> "emplois": what a figure counts."""
+    if span is None:
+        return None
+    nouns = [
+        t for t in span if t.pos_ == "NOUN" and t.lemma_.lower() not in _ROUND_COUNTS and t.like_num is False
+    ]
+    return nouns[-1].text.lower() if nouns else None
+
+
 def _postprocess_args(
     trig: Trigger,
     spec: TypeSpec,
@@ -1820,15 +1833,14 @@ def _postprocess_args(
         if not workers:
             return None
         span = doc.char_span(workers[0].start, workers[0].end, alignment_mode="expand")
-        args["metric"] = (
-            span.root.text.lower() if span is not None and span.root.pos_ == "NOUN" else "employees"
-        )
+        args["metric"] = _counted_noun(span) or "employees"
         if "agent" not in args:
             announcer = subject_of(predicate_of(tok), ents)
             found = entities_in(announcer, ents, ROLE_TYPES["agent"]) if announcer is not None else []
-            if not found:
-                return None
-            args["agent"] = found[:1]
+            if found:
+                args["agent"] = found[:1]
+            elif announcer is None or announcer.lemma_.lower() not in _SITE_NOUNS:
+                return None  # "L'investissement s'accompagnera de la création …": the site's company, later
     if spec.type == "financials" and tok.pos_ in {"VERB", "AUX"}:
         workers = [
             q
@@ -1846,10 +1858,7 @@ def _postprocess_args(
             # ont déclaré deux personnes au fait du dossier": the sources, not a workforce)
             return None
         unit_tok = doc.char_span(in_verb[0].start, in_verb[0].end, alignment_mode="expand")
-        noun = unit_tok.root if unit_tok is not None else None
-        args["metric"] = noun.text.lower() if noun is not None and noun.pos_ == "NOUN" else "employees"
-        if "agent" not in args:
-            return None
+        args["metric"] = _counted_noun(unit_tok) or "employees"
     if spec.type == "acquisition" and tok.lemma_.lower() in set(
         lexicons.load("claims_fr")["acquisition"]["stake_verbs"]
     ):

@@ -88,6 +88,11 @@ class _Q:
             re.IGNORECASE,
         )
         self.case_sensitive_abbr = set(self.abbr)
+        self.round_counts = {_key(k): float(v) for k, v in lx.get("round_counts", {}).items()}
+        self.round_pattern = re.compile(
+            rf"(?<!\w)(?:une?{_S}+)(?P<round>{_alt(self.round_counts)})s?{de}(?P<unit>{_alt(self.units)})(?!\w)",
+            re.IGNORECASE,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -143,4 +148,11 @@ def find_quantities(text: str, lang: str = "fr") -> list[QuantityMatch]:
         while end > start and text[end - 1].isspace():
             end -= 1
         out.append(QuantityMatch(start, end, text[start:end], float(value), unit))
+    # "une vingtaine d'emplois": an approximate count of a unit
+    for m in q.round_pattern.finditer(text):
+        if any(o.start < m.end() and m.start() < o.end for o in out):
+            continue
+        value_r = q.round_counts[_key(m["round"])]
+        out.append(QuantityMatch(m.start(), m.end(), m.group(0), value_r, q.units[_key(m["unit"])]))
+    out.sort(key=lambda o: o.start)
     return out
