@@ -302,3 +302,27 @@ def test_model_codes_after_a_product_noun_are_products(run: Run) -> None:
     r = run("Leapmotor commercialisera la citadine T03 et le SUV B10 en Europe dès le mois prochain.")
     types = {e["name"]: e["type"] for e in r.to_json()["entities"]}
     assert types.get("T03") == "PRODUCT" and types.get("B10") == "PRODUCT"
+
+
+def test_a_sale_to_a_named_buyer_is_the_buyer_s_acquisition(run: Run) -> None:
+    r = run(
+        "Selon Bloomberg, Kering étudierait la cession de sa division beauté, Kering Beauté, à "
+        "l'américain Coty, pour environ 3 milliards d'euros. "
+        "Sanofi est entré en négociations exclusives avec le fonds américain CD&R pour lui céder 50 % "
+        "d'Opella, sa filiale de santé grand public."
+    )
+    assert {"agent": "Coty", "target": "Kering Beauté"} in args_of(r, "acquisition")
+    assert {"agent": "CD&R", "target": "Opella"} in args_of(r, "acquisition")
+
+
+def test_a_stake_named_before_its_company(run: Run) -> None:
+    r = run(
+        "Chancerelle a signé mercredi un accord pour reprendre 70 % du capital de la biscuiterie "
+        "bretonne Galettes Mariette."
+    )
+    assert {"agent": "Chancerelle", "target": "Galettes Mariette"} in args_of(r, "acquisition")
+
+
+def test_selling_a_stake_is_not_an_investment(run: Run) -> None:
+    r = run("Renault a finalisé la cession de sa participation dans Nissan.")
+    assert claims_of(r, "investment") == []

@@ -855,6 +855,11 @@ def fill_roles(
                         ante = antecedent_of_relative(t, ents)
                         t = ante if ante is not None else t
                     found = [b for b in entities_in(t, ents, ROLE_TYPES[role]) if b.id not in used]
+                    if role == "target" and not found and (t.lemma_.lower() in _STAKE_NOUNS or t.text == "%"):
+                        # "sa participation de 25,1 % dans le spécialiste des radars", "70 % du capital de X"
+                        held = _stake_target(t, ents)
+                        if held is not None and held.id not in used:
+                            found = [held]
                     if role == "target" and not found and t.pos_ == "NOUN" and _stake_or_company(t):
                         # "la marque de streetwear Off-White", "une participation minoritaire dans X"
                         named, _ = _name_of_phrase(t.doc, t.i + 1, ents, limit=6)
@@ -939,6 +944,34 @@ def _stake_after(tok: Token, ents: DocEntities) -> EntityBuilder | None:
 
 
 _STAKE_NOUNS = {"participation", "part", "parts", "capital", "contrôle", "majorité", "totalité", "reste"}
+_STAKE_WORDS = {
+    "de", "du", "d'", "d’", "des", "dans", "au", "à", "le", "la", "l'", "l’", "les", "capital", "%",
+    "pour", "cent", "hauteur", "minoritaire", "majoritaire", "solde", "son", "sa", "ses", "leur", "ce",
+    "cet", "cette",
+}  # fmt: skip
+
+
+def _stake_target(tok: Token, ents: DocEntities) -> EntityBuilder | None:
+    """ "sa participation de 25,1 % dans le spécialiste des radars", "70 % du capital de la biscuiterie
+    X", "le solde du capital de la maison romaine": the company the stake is in, read on the surface."""
+    doc = tok.doc
+    end = min(sentence_of(tok).end, tok.i + 12)
+    for j in range(tok.i + 1, end):
+        t = doc[j]
+        b = ents.entity_at(t)
+        if b is not None:
+            return b if b.type in ROLE_TYPES["target"] else None
+        if t.lower_ in _STAKE_WORDS or t.like_num or (t.pos_ == "ADJ" and t.text.islower()):
+            continue
+        if (
+            t.pos_ == "NOUN"
+            and t.text.islower()
+            and j + 1 < end
+            and doc[j + 1].pos_ in {"PROPN", "ADJ", "ADP"}
+        ):
+            continue  # "la biscuiterie morbihannaise X": a description before the name
+        return None
+    return None
 
 
 def _stake_or_company(t: Token) -> bool:
@@ -1880,10 +1913,49 @@ def _postprocess_args(
             # "a cédé sa participation dans Symbio à Michelin": "à …" hung on the stake's company
             buyer = _named_after_dative(tok, ents, {"à", "au"}, limit=4, first_only=True)
             buyers = [buyer] if buyer is not None else []
+        if not buyers and any(c.lower_ in {"lui", "leur"} for c in tok.children):
+            # "en négociations exclusives avec le fonds CD&R pour lui céder 50 % d'Opella"
+            buyers = [
+                b
+                for t in tok.doc[sent_start(tok) : tok.i]
+                if t.lower_ == "avec"
+                for b in [_name_of_phrase(tok.doc, t.i + 1, ents, limit=5)[0]]
+                if b is not None and b.type in ROLE_TYPES["agent"]
+            ][:1]
         if not buyers:
             return None
         args = dict(args)
         args["agent"] = buyers
+    if spec.type == "acquisition" and tok.pos_ == "NOUN" and tok.lemma_.lower() == "cession":
+        # "la cession de sa division beauté, Kering Beauté, à l'américain Coty": the buyer after "à"
+        buyer = None
+        for t in tok.doc[tok.i + 1 : sentence_of(tok).end]:
+            if t.pos_ in {"VERB", "AUX"}:
+                break
+            if t.lower_ in {"à", "au"}:
+                named, _ = _name_of_phrase(tok.doc, t.i + 1, ents, limit=4)
+                if named is not None and named.type in ROLE_TYPES["agent"]:
+                    buyer = named
+                    break
+        if buyer is None:
+            return None  # a disposal with no named buyer is no claim (the guide)
+        sold = next(
+            (
+                b
+                for t in tok.doc[tok.i + 1 : sentence_of(tok).end]
+                if t.lower_ not in {"à", "au"}
+                for b in [ents.entity_at(t)]
+                if b is not None and b is not buyer and b.type in ROLE_TYPES["target"]
+            ),
+            None,
+        )
+        target = args.get("target")
+        args = dict(args)
+        args["agent"] = [buyer]
+        if sold is not None:
+            args["target"] = [sold]
+        elif not isinstance(target, str):
+            return None
     if spec.type == "investment":
         # "lever 500 millions auprès de Tencent et d'Alibaba": the investors invest in the raiser
         holder = tok if tok.pos_ in {"VERB", "AUX"} else predicate_of(tok)
@@ -2090,6 +2162,8 @@ def _postprocess_args(
         and tok.head.lemma_.lower()
         in {
             "céder",
+            "cession",
+            "vente",
             "vendre",
             "racheter",
             "acquérir",

@@ -154,6 +154,12 @@ def strip_legal(name: str) -> str:
     return out.strip(" .,") or name
 
 
+def _is_acronym_name(tok: Token) -> bool:
+    """ "CD&R", "AT&T", "L'Oréal"-like names with inner signs: capitals and letters joined by & . -"""
+    t = tok.text
+    return len(t) >= 2 and t[:1].isupper() and all(ch.isalnum() or ch in "&.-" for ch in t) and "&" in t
+
+
 def _is_title_case_word(tok: Token) -> bool:
     return bool(tok.text[:1].isupper()) and tok.is_alpha
 
@@ -440,7 +446,10 @@ def find_entities(doc: Doc) -> DocEntities:
                 j += 1
             k = j
             while (
-                k < len(doc) and _is_title_case_word(doc[k]) and not taken[k] and doc[k].text not in not_names
+                k < len(doc)
+                and (_is_title_case_word(doc[k]) or _is_acronym_name(doc[k]))
+                and not taken[k]
+                and doc[k].text not in not_names
             ):
                 k += 1
             if k > j:
@@ -590,6 +599,23 @@ def find_entities(doc: Doc) -> DocEntities:
                     cues["BRAND"] += 2
                 elif lemma in company_nouns:
                     cues["ORG"] += 2
+            # "la biscuiterie bretonne X", "la fromagerie X": a trade noun in -erie names a business
+            k = s - 1
+            while k >= 0 and doc[k].pos_ == "ADJ" and doc[k].text.islower():
+                k -= 1
+            if k >= 0 and doc[k].pos_ == "NOUN" and doc[k].text.islower() and doc[k].lower_.endswith("erie"):
+                cues["ORG"] += 3
+            # "Opella, sa filiale de santé", "X, le fabricant de …": a company noun in apposition after it
+            k = e + 1 if e < len(doc) and doc[e].text == "," else -1
+            if 0 < k < len(doc) and doc[k].pos_ == "DET":
+                k += 1
+            while 0 < k < len(doc) and doc[k].pos_ == "ADJ":
+                k += 1
+            if 0 < k < len(doc) and doc[k].lemma_.lower() in company_nouns and doc[k].text.islower():
+                cues["ORG"] += 3
+            # "50 % d'Opella": what a share is of is a company
+            if s >= 2 and doc[s - 1].lower_ in {"de", "d'", "d’", "du"} and doc[s - 2].text == "%":
+                cues["ORG"] += 2
             # "Tu Le, fondateur du cabinet …": a title in apposition after the name
             j = e + 1 if e < len(doc) and doc[e].text == "," else e
             if j < len(doc) and doc[j].lemma_.lower() in person_titles and doc[j].text.islower():
