@@ -217,3 +217,27 @@ def test_a_next_sentence_about_something_else_does_not_date_the_claim(nlp: Langu
         "L'ouverture de la ligne de métro voisine est prévue en 2026."
     )
     assert time_of(nlp, text, "construira") is None
+
+
+def test_since_a_month_is_the_last_such_month(nlp: Language) -> None:
+    tr = time_of(
+        nlp, "Thales et Safran discutent depuis novembre d'une coentreprise.", "discutent", "2025-01-15"
+    )
+    assert tr is not None and tr.value == "2024-11" and tr.role == "occurred"
+
+
+def test_a_planned_month_is_the_next_such_month(nlp: Language) -> None:
+    tr = time_of(
+        nlp,
+        "Mediawan a annoncé jeudi renoncer à son introduction en Bourse, prévue début juillet.",
+        "introduction",
+        "2024-06-27",
+    )
+    assert tr is not None and tr.value == "2024-07"
+
+
+def test_making_a_partnership_official_on_a_day_dates_it(nlp: Language) -> None:
+    tr = time_of(
+        nlp, "Mistral AI a officialisé lundi un partenariat avec Nvidia.", "partenariat", "2025-09-16"
+    )
+    assert tr is not None and tr.value == "2025-09-15"

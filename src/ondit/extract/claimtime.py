@@ -253,6 +253,12 @@ def _in_other_clause(tok: Token, trig: Token, top: Token | None = None) -> bool:
     while cur.i != top.i:
         if cur.head.i == cur.i:
             return True  # never reached the trigger's phrase
+        if cur.dep_ == "appos" and cur.i != tok.i:
+            return True  # "avec l'État allemand, actionnaire de Hensoldt depuis 2020": the apposition's time
+        if cur.pos_ == "VERB" and any(
+            c.dep_ == "mark" and c.lower_ in {"pour", "afin"} for c in cur.children
+        ):
+            return True  # "en discussion … pour lui fournir des modules à partir de 2028": the purpose's time
         if cur.pos_ in {"VERB", "AUX"} and not cur.dep_.startswith("aux") and cur.dep_ != "xcomp":
             own = (
                 trig.pos_ not in {"VERB", "AUX"}
@@ -437,8 +443,13 @@ def _month_by_tense(tx: Timex, pred: Token, dct: PubDate | None) -> Timex:
     year, month = int(m.group(1)), int(m.group(2))
     if year != dct.year:
         return tx
+    before = doc_text(pred.doc)[max(0, tx.start - 25) : tx.start].lower()
     if tx.tense is not None:
         future, past = tx.tense == "future", tx.tense == "past"  # "d'ici janvier"
+    elif _SINCE_BEFORE.search(before):
+        future, past = False, True  # "discutent depuis novembre": a point already passed
+    elif _PLANNED_BEFORE.search(before):
+        future, past = True, False  # "son introduction, prévue début juillet": still to come
     else:
         future = _future_tense(pred) or (
             pred.dep_ == "xcomp" and pred.head.lemma_.lower() in _PLANNING_MODALS
@@ -455,6 +466,11 @@ _DEADLINE_BEFORE = re.compile(
     r"(?:\bd['’]ici(?:\s+à)?|\bdans)\s+(?:la\s+fin\s+d(?:e\s+|['’]))?$", re.IGNORECASE
 )
 _SINCE_BEFORE = re.compile(r"\bdepuis\s+$", re.IGNORECASE)
+_PLANNED_BEFORE = re.compile(
+    r"\b(?:prévue?s?|programmée?s?|attendue?s?|envisagée?s?)\s+(?:pour\s+|dès\s+|en\s+|à\s+)?(?:la\s+)?"
+    r"(?:(?:début|fin|mi-?|courant)\s*)?$",
+    re.IGNORECASE,
+)
 
 
 def _time_ref(tx: Timex, pred: Token, dct: PubDate | None) -> TimeRef:
