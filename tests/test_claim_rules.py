@@ -326,3 +326,30 @@ def test_a_stake_named_before_its_company(run: Run) -> None:
 def test_selling_a_stake_is_not_an_investment(run: Run) -> None:
     r = run("Renault a finalisé la cession de sa participation dans Nissan.")
     assert claims_of(r, "investment") == []
+
+
+def test_partners_listed_with_their_nationalities_each_get_a_claim(run: Run) -> None:
+    r = run(
+        "BYD a entamé des discussions avec le gouvernement espagnol comme avec le gouvernement allemand, "
+        "affirme l'agence Reuters. "
+        "Ampere discuterait avec le sud-coréen LG Energy Solution et le chinois CATL d'une coentreprise."
+    )
+    partners = {(a["agent"], a["partner"]) for a in args_of(r, "talks")}
+    assert {
+        ("BYD", "gouvernement espagnol"),
+        ("BYD", "gouvernement allemand"),
+        ("Ampere", "LG Energy Solution"),
+        ("Ampere", "CATL"),
+    } <= partners
+
+
+def test_a_joint_venture_s_name_is_the_partnership_s_object(run: Run) -> None:
+    r = run(
+        "Pour financer le chantier, Mistral AI s'associe au fonds émirati MGX et à Bpifrance au sein "
+        "d'une coentreprise baptisée Mistral Compute."
+    )
+    assert {(a["partner"], a.get("object")) for a in args_of(r, "partnership")} == {
+        ("MGX", "Mistral Compute"),
+        ("Bpifrance", "Mistral Compute"),
+    }
+    assert claims_of(r, "investment") == []  # financing with no amount named is a purpose, not a deal

@@ -1743,13 +1743,18 @@ def _coordinated_left(tok: Token, ents: DocEntities) -> list[EntityBuilder]:
     right: list[EntityBuilder] = []
     k = max((e for s, e in b.mentions if s <= tok.i < e), default=tok.i + 1)
     end = sentence_of(tok).end
-    while k + 1 < end and doc[k].lower_ in {"et", ",", "ni"}:
-        nxt = ents.entity_at(doc[k + 1])
+    while k + 1 < end and doc[k].lower_ in {"et", ",", "ni", "comme"}:
+        # "avec Orange, Bouygues Telecom et le brésilien Mercado Libre", "au fonds MGX et à Bpifrance",
+        # "avec le gouvernement espagnol comme avec le gouvernement allemand"
+        m = k + 1
+        while m < end and m < k + 6 and ents.entity_at(doc[m]) is None and _list_glue(doc[m]):
+            m += 1
+        nxt = ents.entity_at(doc[m]) if m < end else None
         if nxt is None or nxt.type not in {"ORG", "BRAND"}:
             break
-        joined = joined or doc[k].lower_ in {"et", "ni"}
+        joined = joined or doc[k].lower_ in {"et", "ni", "comme"}
         right.append(nxt)
-        k = max((e for s, e in nxt.mentions if s <= k + 1 < e), default=k + 2)
+        k = max((e for s, e in nxt.mentions if s <= m < e), default=m + 1)
     if joined:
         out.extend(right)
     uniq: list[EntityBuilder] = []
@@ -1757,6 +1762,58 @@ def _coordinated_left(tok: Token, ents: DocEntities) -> list[EntityBuilder]:
         if all(e is not u for u in uniq):
             uniq.append(e)
     return uniq
+
+
+def _venture_name(tok: Token, ents: DocEntities, args: dict[str, list[EntityBuilder] | str]) -> str | None:
+    """The name a joint venture is given in the trigger's sentence: "une coentreprise baptisée X",
+    "leur coentreprise X", "X, la coentreprise de …"."""
+    doc = tok.doc
+    sent = sentence_of(tok)
+    parties = {b.id for r in ("agent", "partner") for b in args.get(r, []) if not isinstance(b, str)}
+    for n in sent:
+        if n.lemma_.lower() not in _VENTURE_NOUNS and n.lower_ not in _VENTURE_NOUNS:
+            continue
+        j = n.i + 1
+        while (
+            j < sent.end
+            and j < n.i + 4
+            and (
+                doc[j].lower_
+                in {"baptisée", "baptisé", "nommée", "nommé", "appelée", "appelé", "dénommée", ","}
+                or (doc[j].pos_ == "ADJ" and doc[j].text.islower())
+            )
+        ):
+            j += 1
+        b = ents.entity_at(doc[j]) if j < sent.end else None
+        if b is None and n.i >= 2 and doc[n.i - 1].pos_ == "DET" and doc[n.i - 2].text == ",":
+            b = ents.entity_at(doc[n.i - 3]) if n.i >= 3 else None  # "X, la coentreprise de …"
+        if b is not None and b.type in {"ORG", "BRAND"} and b.id not in parties:
+            return b.name
+    return None
+
+
+def _list_glue(t: Token) -> bool:
+    """Words between two listed names: prepositions repeated, articles, nationalities, company nouns."""
+    low = t.lower_.replace("’", "'")
+    if low in {
+        "avec",
+        "à",
+        "au",
+        "aux",
+        "de",
+        "d'",
+        "du",
+        "des",
+        "sur",
+        "le",
+        "la",
+        "l'",
+        "les",
+        "ainsi",
+        "que",
+    }:
+        return True
+    return t.text.islower() and (t.pos_ == "ADJ" or low in _company_nouns())
 
 
 _PLURAL_SUBJECT = {"deux", "les"}
@@ -2324,6 +2381,13 @@ def _postprocess_args(
             if made_by is not None and made_by.type in ROLE_TYPES["agent"]:
                 args = dict(args)
                 args["agent"] = [made_by]
+    if spec.type == "partnership":
+        # "au sein d'une coentreprise baptisée Mistral Compute", "leur coentreprise, Horse Powertrain":
+        # the venture's own name is what the partnership is about
+        venture = _venture_name(tok, ents, args)
+        if venture is not None:
+            args = dict(args)
+            args["object"] = venture
     if spec.type in {"partnership", "talks"}:
         # "s'appuierait sur Leapmotor": the partner is not also what the partnership is about
         party_names = {
