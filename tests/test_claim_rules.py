@@ -353,3 +353,20 @@ def test_a_joint_venture_s_name_is_the_partnership_s_object(run: Run) -> None:
         ("Bpifrance", "Mistral Compute"),
     }
     assert claims_of(r, "investment") == []  # financing with no amount named is a purpose, not a deal
+
+
+def test_entrusting_the_making_of_parts_names_maker_and_client(run: Run) -> None:
+    r = run(
+        "Airbus a confié à Figeac Aéro la fabrication de pièces de structure en titane, a annoncé lundi "
+        "le sous-traitant. "
+        "Selon nos informations, Manitou a par ailleurs confié à l'équipementier nantais Lacroix la "
+        "fabrication des cartes électroniques de ses futures machines."
+    )
+    made = claims_of(r, "manufacturing")
+    assert {(c["args"]["agent"], c["args"]["client"]) for c in made} >= {
+        ("Figeac Aéro", "Airbus"),
+        ("Lacroix", "Manitou"),
+    }
+    lacroix = next(c for c in made if c["args"]["agent"] == "Lacroix")
+    assert len(lacroix["source"]) == 1  # entrusting is an act, not Manitou speaking
+    assert {e["name"]: e["type"] for e in r.to_json()["entities"]}["Figeac Aéro"] == "ORG"

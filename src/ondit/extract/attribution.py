@@ -517,6 +517,10 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             continue  # a pronoun, not a name the tagger took for one ("Deezer" tagged PRON)
         has_complement = any(c.dep_ in {"ccomp", "xcomp", "obj", "parataxis"} for c in tok.children)
         inverted = s.i > tok.i  # "affirme le Wall Street Journal", "rapportent deux sources"
+        if tok.lemma_.lower() in _speech_or_act() and not inverted and not incise and not any(
+            c.dep_ in {"ccomp", "parataxis"} for c in tok.children
+        ):
+            continue  # "Manitou a confié à Lacroix la fabrication …": an act, not speech
         if not (has_complement or inverted or tok.dep_ in {"parataxis", "ROOT"}):
             continue
         sp = speaker_of_np(s, ents)
@@ -540,6 +544,12 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             speakers.append(replace(cited, via=Source(sp.name, sp.kind), verb=tok.i, incise=incise))
     sent.doc.user_data.setdefault(_MEMORY, {})[sent.start] = speakers
     return tokens, speakers
+
+
+@cache
+def _speech_or_act() -> frozenset[str]:
+    """Speech verbs that also name an act ("confier la fabrication à", "assurer la production")."""
+    return frozenset(lexicons.load("time_fr")["claim_time"]["speech_or_act"])
 
 
 def _is_speech(tok: Token) -> bool:

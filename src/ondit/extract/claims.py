@@ -2544,9 +2544,19 @@ def _manufacturing(
         out = dict(args)
         out["agent"], out["client"] = [named_g], client_g[:1]
         return out
-    if tok.pos_ == "NOUN" and tok.head.lemma_.lower() in {"confier", "sous-traiter", "attribuer"}:
+    entrust = {"confier", "sous-traiter", "attribuer"}
+    entrusting = tok.head if tok.head.lemma_.lower() in entrust else None
+    if entrusting is None and tok.pos_ == "NOUN":
+        # "a confié à Figeac Aéro la fabrication de …": the parse may hang the noun on the name
+        for t in reversed(tok.doc[max(sent_start(tok), tok.i - 9) : tok.i]):
+            if t.pos_ in {"VERB", "AUX"} and t.lemma_.lower() in entrust:
+                entrusting = t
+                break
+            if t.pos_ in {"VERB", "SCONJ"} or t.lower_ in {"qui", "que"}:
+                break
+    if tok.pos_ == "NOUN" and entrusting is not None:
         # "a confié la fabrication des cuves à sa filiale Framatome": the one entrusted makes
-        verb = tok.head
+        verb = entrusting
         maker_c = [
             b
             for c in verb.children

@@ -266,6 +266,7 @@ def find_entities(doc: Doc) -> DocEntities:
     product_suffixes = set(_strs("product_suffixes"))
     person_titles = set(_strs("person_titles"))
     product_nouns = set(_strs("product_nouns"))
+    company_name_words = set(_strs("company_name_words"))
     legal_suffixes = set(_strs("legal_suffixes"))
     not_name_heads = set(_strs("not_name_heads"))
 
@@ -643,6 +644,8 @@ def find_entities(doc: Doc) -> DocEntities:
             ):
                 cues["PLACE"] += 3
         words = b.name.split()
+        if len(words) > 1 and words[-1] in company_name_words:
+            cues["ORG"] += 3  # "Figeac Aéro", "Sanan Optoelectronics": a company's name
         if any(_MODEL_CODE.match(w) for w in words) and words[-1] not in legal_suffixes:
             cues["PRODUCT"] += 3  # "B10", "Fold7", "ETP3": a model code, not a company
         votes = b.votes + cues
