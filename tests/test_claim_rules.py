@@ -370,3 +370,18 @@ def test_entrusting_the_making_of_parts_names_maker_and_client(run: Run) -> None
     lacroix = next(c for c in made if c["args"]["agent"] == "Lacroix")
     assert len(lacroix["source"]) == 1  # entrusting is an act, not Manitou speaking
     assert {e["name"]: e["type"] for e in r.to_json()["entities"]}["Figeac Aéro"] == "ORG"
+
+
+def test_an_appointment_by_a_board_belongs_to_the_company_just_named(run: Run) -> None:
+    r = run(
+        "Deezer a gagné des abonnés au troisième trimestre. La plateforme a aussi nommé la semaine "
+        "dernière Anne-Sophie Riou au poste de directrice financière."
+    )
+    assert args_of(r, "appointment") == [
+        {"person": "Anne-Sophie Riou", "org": "Deezer", "role": "directrice financière"}
+    ]
+
+
+def test_presenting_a_new_plan_is_not_a_product_launch(run: Run) -> None:
+    r = run("TIM présentera de son côté un nouveau plan stratégique en février.")
+    assert claims_of(r, "product_launch") == []

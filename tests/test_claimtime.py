@@ -241,3 +241,18 @@ def test_making_a_partnership_official_on_a_day_dates_it(nlp: Language) -> None:
         nlp, "Mistral AI a officialisé lundi un partenariat avec Nvidia.", "partenariat", "2025-09-16"
     )
     assert tr is not None and tr.value == "2025-09-15"
+
+
+def test_a_day_without_its_year_follows_the_verb_or_its_start_word(nlp: Language) -> None:
+    tr = time_of(
+        nlp, "Ageas tiendra sa journée investisseurs le 12 juin à Bruxelles.", "tiendra", "2024-11-05"
+    )
+    assert tr is not None and tr.value == "2025-06-12"
+    tr = time_of(
+        nlp,
+        "Airbus a annoncé la nomination de Nadia Kessler au poste de directrice financière, "
+        "à compter du 1er avril.",
+        "nomination",
+        "2025-01-08",
+    )
+    assert tr is not None and tr.value == "2025-04-01"

@@ -517,8 +517,11 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             continue  # a pronoun, not a name the tagger took for one ("Deezer" tagged PRON)
         has_complement = any(c.dep_ in {"ccomp", "xcomp", "obj", "parataxis"} for c in tok.children)
         inverted = s.i > tok.i  # "affirme le Wall Street Journal", "rapportent deux sources"
-        if tok.lemma_.lower() in _speech_or_act() and not inverted and not incise and not any(
-            c.dep_ in {"ccomp", "parataxis"} for c in tok.children
+        if (
+            tok.lemma_.lower() in _speech_or_act()
+            and not inverted
+            and not incise
+            and not any(c.dep_ in {"ccomp", "parataxis"} for c in tok.children)
         ):
             continue  # "Manitou a confié à Lacroix la fabrication …": an act, not speech
         if not (has_complement or inverted or tok.dep_ in {"parataxis", "ROOT"}):

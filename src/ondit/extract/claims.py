@@ -2443,6 +2443,12 @@ def _appointment(
             found = entities_in(announcer, ents, ROLE_TYPES["org"]) if announcer is not None else []
             if found:
                 out["org"] = found[:1]
+    if out.get("person") and "org" not in out:
+        # "Le conseil d'administration a nommé X au poste de …", "Il a annoncé la nomination de X": the
+        # company the sentence before is about
+        prev = [b for b in _previous_subjects(tok, ents) if b.type in ROLE_TYPES["org"]]
+        if prev:
+            out["org"] = prev[:1]
     return out
 
 
@@ -2705,6 +2711,24 @@ def _not_a_product(phrase: str) -> bool:
             "ces",
         }
     ]
+    # "un nouveau plan stratégique": past leading adjectives, the head noun decides
+    while len(words) > 1 and words[0] in {
+        "nouveau",
+        "nouvel",
+        "nouvelle",
+        "nouveaux",
+        "nouvelles",
+        "premier",
+        "première",
+        "prochain",
+        "prochaine",
+        "futur",
+        "future",
+        "grand",
+        "grande",
+        "vaste",
+    }:
+        words = words[1:]
     return bool(words) and words[0] in _not_products()
 
 

@@ -428,6 +428,7 @@ def _target_relative(tok: Token, trig: Token) -> bool:
 
 
 _BARE_MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})$")
+_BARE_DAY_VALUE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2})?$")
 _PLANNING_MODALS = {"devoir", "pouvoir", "aller", "prévoir", "compter", "vouloir", "espérer", "viser"}
 
 
@@ -436,6 +437,31 @@ def _month_by_tense(tx: Timex, pred: Token, dct: PubDate | None) -> Timex:
     from dataclasses import replace as dc_replace
 
     m = _BARE_MONTH_VALUE.match(tx.value or "")
+    day_m = _BARE_DAY_VALUE.match(tx.value or "")
+    if day_m is not None and dct is not None and dct.month is not None and dct.day is not None:
+        # "le 12 juin" after a future verb is the coming 12 June, after a past one the last
+        if re.search(r"\d{4}", tx.text) or not re.search(r"[a-zéû]{3,}", tx.text.lower()):
+            return tx  # "le 12 juin 2025" names its year; "12/06" is not read here
+        y, mo, d = int(day_m.group(1)), int(day_m.group(2)), int(day_m.group(3))
+        if y != dct.year or tx.tense is not None or any(w in tx.text.lower() for w in _DAY_WORDS[:7]):
+            return tx  # a weekday is resolved by its own rule
+        lead = doc_text(pred.doc)[max(0, tx.start - 25) : tx.start].lower()
+        if _SINCE_BEFORE.search(lead):
+            future_d, past_d = False, True
+        elif _PLANNED_BEFORE.search(lead) or re.search(
+            r"(?:compter|partir)\s+d[ue']\s*(?:l[ea']\s*)?$", lead
+        ):
+            future_d, past_d = True, False  # "à compter du 1er avril", "prévue le 12 juin"
+        else:
+            future_d = _future_tense(pred) or (
+                pred.dep_ == "xcomp" and pred.head.lemma_.lower() in _PLANNING_MODALS
+            )
+            past_d = not future_d and _past_tense(pred)
+        if future_d and (mo, d) < (dct.month, dct.day):
+            return dc_replace(tx, value=f"{y + 1:04d}{tx.value[4:]}")  # type: ignore[index]
+        if past_d and (mo, d) > (dct.month, dct.day):
+            return dc_replace(tx, value=f"{y - 1:04d}{tx.value[4:]}")  # type: ignore[index]
+        return tx
     if m is None or dct is None or dct.month is None:
         return tx
     if any(ch.isdigit() for ch in tx.text):

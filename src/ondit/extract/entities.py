@@ -176,6 +176,7 @@ def _actor_verbs() -> frozenset[str]:
     out.update(str(v) for v in cert.get("assertive_verbs", []))
     out.update(str(v) for v in cert.get("denial_verbs", []))
     out.update(str(v) for v in cert.get("calloff_verbs", []) if " " not in str(v))
+    out.update({"tenir", "organiser", "réunir", "publier", "présenter", "nommer", "recruter", "employer"})
     out -= {"être", "avoir", "mettre", "prendre", "faire"}
     return frozenset(out)
 
