@@ -208,3 +208,30 @@ def test_a_speech_verb_the_tagger_did_not_lemmatise(run: Run) -> None:
     r = run("Safran pourrait racheter Latecoere d'ici l'été, estime Jean Dupont, analyste chez Oddo BHF.")
     c = only(r, "acquisition")
     assert names(c)[-1] == "Jean Dupont"
+
+
+def test_a_media_named_after_an_incise_verb_speaks_even_when_the_parse_gives_the_verb_a_subject(
+    run: Run,
+) -> None:
+    r = run(
+        "Ampere, la filiale du groupe consacrée aux véhicules électriques, discuterait avec le sud-coréen "
+        "LG Energy Solution et le chinois CATL d'une coentreprise destinée à produire des cellules dans le "
+        "nord de la France, révèlent Les Echos, qui citent plusieurs sources proches du dossier.",
+        outlet="Journal de l'Automobile",
+    )
+    chains = {tuple(s["name"] for s in c["source"]) for c in claims_of(r, "talks")}
+    assert chains == {("Journal de l'Automobile", "Les Echos", "plusieurs sources proches du dossier")}
+
+
+def test_a_company_publishing_its_own_figures_speaks_for_itself(run: Run) -> None:
+    r = run("Leonardo a publié mardi un chiffre d'affaires de 4,1 milliards d'euros au troisième trimestre.")
+    fin = claims_of(r, "financials")
+    assert [c["source"][-1]["name"] for c in fin] == ["Leonardo"]
+
+
+def test_a_slipped_remark_is_speech(run: Run) -> None:
+    r = run(
+        "Safran et Thales discutent, selon La Lettre. "
+        "Un accord pourrait être signé d'ici juin, glisse un conseiller ministériel."
+    )
+    assert any(c["source"][-1]["name"] == "un conseiller ministériel" for c in r.to_json()["claims"])

@@ -478,6 +478,18 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
             for c in tok.children
             if c.dep_ in {"nsubj", "nsubj:pass"} and c.pos_ not in {"VERB", "AUX", "DET", "ADP", "PUNCT"}
         ]
+        if subj and subj[0].i < tok.i and _after_comma(tok):
+            # "…, révèlent Les Echos": a media named right after an incise verb speaks, whatever the
+            # parser hung on the verb from the clause before
+            inv = _inverted_subject(tok)
+            named = ents.entity_at(inv) if inv is not None else None
+            if (
+                inv is not None
+                and named is not None
+                and named.type == "MEDIA"
+                and not any(t.pos_ == "ADP" for t in tok.doc[tok.i + 1 : inv.i])
+            ):
+                subj = [inv]  # not "a dit sur France Inter": where it was said
         incise = _after_comma(tok) and (not subj or subj[0].i > tok.i)
         if not subj and incise:
             # an incise whose inverted subject the parser took for an object: ", a confirmé le fabricant."

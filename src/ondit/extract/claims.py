@@ -1542,6 +1542,8 @@ def find_claims(doc: Doc) -> list[Claim]:
             if spec.needs_time and time is None:
                 continue
             own = [sp for sp in speakers if sp.covers(trig.token)]
+            if not own and spec.type in {"financials", "sales"}:
+                own = _publisher(trig.token, args, ents)  # "Leonardo a publié un chiffre d'affaires de …"
             cert = certainty_of(trig.token, sent, own, _party_names(args))
             if (spec.type == "ownership" and trig.token.pos_ in {"NOUN", "PROPN"}) or (
                 spec.type == "partnership" and trig.token.lemma_.lower() in {"partenaire", "partenaires"}
@@ -1762,6 +1764,22 @@ def _coordinated_left(tok: Token, ents: DocEntities) -> list[EntityBuilder]:
         if all(e is not u for u in uniq):
             uniq.append(e)
     return uniq
+
+
+_PUBLISH_VERBS = {"publier", "annoncer", "revendiquer", "dévoiler", "communiquer", "afficher", "déclarer"}
+
+
+def _publisher(tok: Token, args: dict[str, list[EntityBuilder] | str], ents: DocEntities) -> list[Speaker]:
+    """A company that publishes its own figures speaks for itself (the guide: "a publié" results)."""
+    pred = predicate_of(tok)
+    if pred is tok or pred.lemma_.lower() not in _PUBLISH_VERBS:
+        return []
+    subj = subject_of(pred, ents)
+    found = entities_in(subj, ents, ROLE_TYPES["agent"]) if subj is not None else []
+    agents = args.get("agent")
+    if found and isinstance(agents, list) and found[0] in agents:
+        return [Speaker(found[0].name, "org", found[0], None, ())]
+    return []
 
 
 def _venture_name(tok: Token, ents: DocEntities, args: dict[str, list[EntityBuilder] | str]) -> str | None:
