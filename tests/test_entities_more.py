@@ -174,3 +174,22 @@ def test_a_family_is_not_a_person(run: Run) -> None:
         "par l'intermédiaire de la holding Institut Mérieux."
     )
     assert not any(t == "PER" for t in names(r).values()), names(r)
+
+
+def test_agency_credit_lines_name_no_one(run: Run) -> None:
+    r = run(
+        "BYD et Nissan discutent d'une coentreprise, ont déclaré à Reuters trois sources.\n"
+        "(Rédigé par Paul Girard et Li Wei, version française Jean Morel, édité par Anne Roux)"
+    )
+    names = {e["name"] for e in r.to_json()["entities"]}
+    assert not names & {"Paul Girard", "Li Wei", "Jean Morel", "Anne Roux"}
+
+
+def test_media_nouns_and_bracketed_acronyms(run: Run) -> None:
+    r = run(
+        "Toyota Motor Manufacturing France (TMMF) recrutera 350 personnes, selon le site Rivage Tech. "
+        "TMMF emploie déjà 5 000 salariés."
+    )
+    ents = {e["name"]: e for e in r.to_json()["entities"]}
+    assert ents["Rivage Tech"]["type"] == "MEDIA"
+    assert "TMMF" not in ents and "TMMF" in ents["Toyota Motor Manufacturing France"]["aliases"]

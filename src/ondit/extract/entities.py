@@ -213,7 +213,8 @@ def _filter_span(span: Span, not_names: set[str]) -> bool:
 # and a dateline naming two cities ("TOKYO/PÉKIN, 19 mars (Reuters) - ").
 _EXTRA_FURNITURE = re.compile(
     r"""^\s*(?:
-        \(\s*(?:rédaction|édité|écrit|avec\ la\ rédaction|reporting|writing|editing)\b[^)]*\)\s*$
+        \(\s*(?:rédaction|rédigé|reportage|édité|écrit|version\ française|traduit|avec\ la\ rédaction
+              |reporting|writing|editing)\b[^)]*\)\s*$
       | [^|\n]{1,40}\|(?=.*(?:\d|\bpar\b)).{0,100}$
     )""",
     re.IGNORECASE | re.VERBOSE,
@@ -267,6 +268,7 @@ def find_entities(doc: Doc) -> DocEntities:
     product_suffixes = set(_strs("product_suffixes"))
     person_titles = set(_strs("person_titles"))
     product_nouns = set(_strs("product_nouns"))
+    media_nouns = set(_strs("media_nouns"))
     company_name_words = set(_strs("company_name_words"))
     legal_suffixes = set(_strs("legal_suffixes"))
     not_name_heads = set(_strs("not_name_heads"))
@@ -584,6 +586,34 @@ def find_entities(doc: Doc) -> DocEntities:
             if len(other_words) > len(words) and other_words[: len(words)] == words:
                 _absorb(other, b, tok2ent)
                 break
+    # "Toyota Motor Manufacturing France (TMMF)": an acronym in brackets right after a name is that
+    # name; "ST" for "STMicroelectronics": a capitalised short form that begins a one-word name
+    for b in [x for x in order if x.key.startswith("N:") and x.mentions]:
+        if not (b.name.isupper() and 2 <= len(b.name) <= 6 and " " not in b.name):
+            continue
+        target: EntityBuilder | None = None
+        for s, e in b.mentions:
+            if s >= 2 and doc[s - 1].text == "(" and e < len(doc) and doc[e].text == ")":
+                before = tok2ent.get(s - 2)
+                if before is not None and before is not b and before.type != "PLACE":
+                    target = before
+                    break
+        if target is None:
+            target = next(
+                (
+                    o
+                    for o in order
+                    if o is not b
+                    and o.mentions
+                    and " " not in o.name
+                    and len(o.name) > len(b.name) + 2
+                    and o.name.upper().startswith(b.name)
+                    and o.type in {"ORG", "BRAND"}
+                ),
+                None,
+            )
+        if target is not None:
+            _absorb(target, b, tok2ent)
     order = [b for b in order if b.mentions]
 
     # 6. types: in-document voting, apposition and title cues
@@ -607,6 +637,12 @@ def find_entities(doc: Doc) -> DocEntities:
                 k -= 1
             if k >= 0 and doc[k].pos_ == "NOUN" and doc[k].text.islower() and doc[k].lower_.endswith("erie"):
                 cues["ORG"] += 3
+            # "le site The Elec", "le quotidien Il Messaggero": a media noun right before the name
+            k = s - 1
+            while k >= 0 and doc[k].pos_ == "ADJ" and doc[k].text.islower():
+                k -= 1
+            if k >= 0 and doc[k].text.islower() and doc[k].lemma_.lower() in media_nouns:
+                cues["MEDIA"] += 3
             # "Opella, sa filiale de santé", "X, le fabricant de …": a company noun in apposition after it
             k = e + 1 if e < len(doc) and doc[e].text == "," else -1
             if 0 < k < len(doc) and doc[k].pos_ == "DET":
