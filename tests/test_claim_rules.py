@@ -385,3 +385,18 @@ def test_an_appointment_by_a_board_belongs_to_the_company_just_named(run: Run) -
 def test_presenting_a_new_plan_is_not_a_product_launch(run: Run) -> None:
     r = run("TIM présentera de son côté un nouveau plan stratégique en février.")
     assert claims_of(r, "product_launch") == []
+
+
+def test_things_that_look_like_claims_but_are_orders_offers_or_posts(run: Run) -> None:
+    r = run(
+        "Alstom a signé lundi avec la Deutsche Bahn un contrat de 2,4 milliards d'euros portant sur 90 trains. "
+        "OVHcloud avait résilié le protocole d'accord conclu avec Google Cloud pour proposer une offre de "
+        "cloud de confiance. "
+        "Deezer a fait son entrée à la Bourse de Paris en juillet 2022. "
+        "Ethan Zhang, qui dirige la marque Honor en Europe, a présenté le modèle. "
+        "L'américain Accenture pourrait présenter une contre-offre, affirme Bloomberg."
+    )
+    got = {c["type"] for c in claims_of(r)}
+    assert not got & {"product_launch", "appointment", "market_entry"}
+    assert all(a.get("object") != "un contrat" for a in args_of(r, "partnership"))
+    assert not any(a["target"] == "confiance" for a in args_of(r, "acquisition"))

@@ -1769,6 +1769,12 @@ def _coordinated_left(tok: Token, ents: DocEntities) -> list[EntityBuilder]:
 _PUBLISH_VERBS = {"publier", "annoncer", "revendiquer", "dévoiler", "communiquer", "afficher", "déclarer"}
 
 
+def _present_indicative(verb: Token) -> bool:
+    if any(c.dep_.startswith("aux") for c in verb.children):
+        return False
+    return "Pres" in verb.morph.get("Tense", []) and "Ind" in verb.morph.get("Mood", ["Ind"])
+
+
 def _publisher(tok: Token, args: dict[str, list[EntityBuilder] | str], ents: DocEntities) -> list[Speaker]:
     """A company that publishes its own figures speaks for itself (the guide: "a publié" results)."""
     pred = predicate_of(tok)
@@ -2399,6 +2405,31 @@ def _postprocess_args(
             if made_by is not None and made_by.type in ROLE_TYPES["agent"]:
                 args = dict(args)
                 args["agent"] = [made_by]
+    if spec.type == "acquisition" and tok.lemma_.lower() == "offre" and isinstance(args.get("target"), str):
+        return None  # "une offre de cloud de confiance": a commercial offer, not a bid for a company
+    if spec.type == "market_entry" and any(
+        t.text in {"Bourse", "Nasdaq", "Euronext", "NYSE"}
+        for t in tok.doc[tok.i : min(len(tok.doc), tok.i + 6)]
+    ):
+        return None  # "a fait son entrée à la Bourse de Paris": a listing, not a market
+    if spec.type == "appointment" and tok.lemma_.lower() == "diriger" and _present_indicative(tok):
+        return None  # "X, qui dirige la marque en Europe": a post held, not an appointment
+    if spec.type == "partnership" and tok.lemma_.lower() in {"contrat", "commande"} and _money_near(tok):
+        return None  # "un contrat de 2,4 milliards d'euros portant sur 90 trains": an order (the guide)
+    if (
+        spec.type == "product_launch"
+        and tok.lemma_.lower() == "livrer"
+        and (
+            _money_near(tok)
+            or any(c.dep_ in {"aux:pass", "obl:agent"} for c in tok.children)
+            or any(
+                q.unit in {"vehicles", "units"}
+                for q in tok.doc._.ondit_quantities or []
+                if tok.idx < q.start < tok.idx + 40
+            )
+        )
+    ):
+        return None  # "a livré près de 40 000 Renault 5": deliveries are sales; "ont été livrées par": supply
     if spec.type == "partnership":
         # "au sein d'une coentreprise baptisée Mistral Compute", "leur coentreprise, Horse Powertrain":
         # the venture's own name is what the partnership is about
