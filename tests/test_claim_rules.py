@@ -389,7 +389,8 @@ def test_presenting_a_new_plan_is_not_a_product_launch(run: Run) -> None:
 
 def test_things_that_look_like_claims_but_are_orders_offers_or_posts(run: Run) -> None:
     r = run(
-        "Alstom a signé lundi avec la Deutsche Bahn un contrat de 2,4 milliards d'euros portant sur 90 trains. "
+        "Alstom a signé lundi avec la Deutsche Bahn un contrat de 2,4 milliards d'euros "
+        "portant sur 90 trains. "
         "OVHcloud avait résilié le protocole d'accord conclu avec Google Cloud pour proposer une offre de "
         "cloud de confiance. "
         "Deezer a fait son entrée à la Bourse de Paris en juillet 2022. "
