@@ -57,3 +57,26 @@ def test_a_lone_name_never_introduced_as_a_person_is_a_company(run: Run) -> None
     assert ("Leonardo", "Hensoldt") in owned_by(r)
     types = {e["name"]: e["type"] for e in r.to_json()["entities"]}
     assert types.get("Hensoldt") == "ORG" and types.get("Leonardo") == "ORG"
+
+
+def test_a_passive_holding_with_three_owners(run: Run) -> None:
+    r = run(
+        "NHIndustries, qui produit l'hélicoptère NH90, est détenue à 62,5 % par Airbus Helicopters, "
+        "à 32 % par Leonardo et à 5,5 % par le néerlandais Fokker."
+    )
+    owners = {o for o, d in owned_by(r) if d == "NHIndustries"}
+    assert owners == {"Airbus Helicopters", "Leonardo", "Fokker"}
+
+
+def test_shareholders_of_the_company_that_raises_or_is_named_before(run: Run) -> None:
+    r = run(
+        "Pour financer sa croissance, Ledger lève 300 millions de dollars auprès de ses actionnaires "
+        "historiques Kima Ventures et Molten Ventures. "
+        "Deezer a gagné des abonnés. Son premier actionnaire reste le fonds américain Access Industries."
+    )
+    got = owned_by(r)
+    assert {
+        ("Kima Ventures", "Ledger"),
+        ("Molten Ventures", "Ledger"),
+        ("Access Industries", "Deezer"),
+    } <= got

@@ -122,6 +122,21 @@ def _subject_entities(sent: Span, before: int, ents: DocEntities) -> list[Entity
     return out
 
 
+def _possessor_before(sent: Span, ents: DocEntities) -> EntityBuilder | None:
+    """The company the previous sentence is about (its first company subject), for "son", "sa"."""
+    doc = sent.doc
+    if sent.start == 0:
+        return None
+    prev_start = sent.start - 1
+    while prev_start > 0 and not doc[prev_start].is_sent_start:
+        prev_start -= 1
+    for t in doc[prev_start : sent.start]:
+        b = _entity(t, ents, OWNED)
+        if b is not None and t.dep_.startswith("nsubj"):
+            return b
+    return None
+
+
 def _owners_after_par(sent: Span, j: int, ents: DocEntities) -> list[EntityBuilder]:
     """ "par Stellantis et à 49 % par Leapmotor", "par l'État français et à 11,7 % par Naval Group"."""
     doc = sent.doc
@@ -173,6 +188,14 @@ def find_stakes(sent: Span, ents: DocEntities) -> list[tuple[EntityBuilder, Enti
                     if doc[k].pos_ in {"VERB", "AUX"}:
                         break
                     k += 1
+            elif doc[tok.i - 1].lemma_.lower() == "être" or doc[tok.i - 1].pos_ == "AUX":
+                # "NHIndustries, qui produit le NH90, est détenue à 62,5 % par …": the clause's subject
+                subj_tok = next((c for c in tok.children if c.dep_.startswith("nsubj")), None)
+                owned = _entity(subj_tok, ents, OWNED) if subj_tok is not None else None
+                if owned is None:
+                    owned = next(
+                        iter(b for b in _subject_entities(sent, tok.i, ents) if b.type in OWNED), None
+                    )
             else:
                 prev = doc[tok.i - 1]
                 owned = _entity(prev, ents, OWNED) if prev.text != "," else None
@@ -211,9 +234,9 @@ def find_stakes(sent: Span, ents: DocEntities) -> list[tuple[EntityBuilder, Enti
                         break
                     if t.lemma_.lower() in {"être", "rester", "devenir"}:
                         # "Geely est en outre actionnaire à 34 % de Renault Korea"
-                        subj = _subject_entities(sent, k, ents)
-                        if subj:
-                            add(subj[-1], of, tok)
+                        subjects = _subject_entities(sent, k, ents)
+                        if subjects:
+                            add(subjects[-1], of, tok)
                         break
                     if t.pos_ not in {"DET", "ADJ", "NUM", "ADV", "ADP"}:
                         break
@@ -227,9 +250,33 @@ def find_stakes(sent: Span, ents: DocEntities) -> list[tuple[EntityBuilder, Enti
                 add(owner_r, owned_r, tok)
                 continue
             # "auprès de ses actionnaires historiques A et B": the possessor's owners
-            det = doc[tok.i - 1] if tok.i > sent.start else None
-            if det is not None and _low(det) in {"ses", "son", "leurs", "leur"} and j < sent.end:
-                owned_p = next(iter(_subject_entities(sent, tok.i, ents)), None)
+            det = next(
+                (t for t in reversed(doc[max(sent.start, tok.i - 3) : tok.i]) if t.pos_ == "DET"), None
+            )
+            if det is not None and _low(det) in {"son", "sa"} and j < sent.end:
+                # "Son premier actionnaire reste le fonds américain X": the possessor is the company
+                # the article is about, named before
+                verb = tok.head
+                copulas = {"être", "rester", "demeurer", "devenir", "reste", "restait", "demeure", "devient"}
+                if (
+                    verb.lemma_.lower() in copulas
+                    or verb.lower_ in copulas
+                    or any(c.lemma_.lower() in {"être", "rester"} for c in tok.children if c.dep_ == "cop")
+                ):
+                    start = verb.i + 1 if verb.i > tok.i else tok.i + 1
+                    holder_b, _ = _name_from(sent, start, ents, PARTY, limit=8)
+                    possessor = _possessor_before(sent, ents)
+                    add(holder_b, possessor, tok)
+                continue
+            if det is not None and _low(det) in {"ses", "leurs"} and j < sent.end:
+                # "Ledger lève … auprès de ses actionnaires historiques A et B": the raiser is owned
+                head_verb = tok.head
+                while head_verb.pos_ not in {"VERB", "AUX"} and head_verb.head.i != head_verb.i:
+                    head_verb = head_verb.head
+                raiser = next((c for c in head_verb.children if c.dep_.startswith("nsubj")), None)
+                owned_p = _entity(raiser, ents, OWNED) if raiser is not None else None
+                if owned_p is None:
+                    owned_p = next(iter(_subject_entities(sent, tok.i, ents)), None)
                 k = j
                 while k < sent.end:
                     b = _entity(doc[k], ents, PARTY)
