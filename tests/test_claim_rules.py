@@ -401,3 +401,18 @@ def test_things_that_look_like_claims_but_are_orders_offers_or_posts(run: Run) -
     assert not got & {"product_launch", "appointment", "market_entry"}
     assert all(a.get("object") != "un contrat" for a in args_of(r, "partnership"))
     assert not any(a["target"] == "confiance" for a in args_of(r, "acquisition"))
+
+
+def test_acquisition_targets_in_a_relative_after_a_time_or_behind_a_description(run: Run) -> None:
+    r = run(
+        "Le marché reste dominé par TIM et par Vodafone Italia, que Swisscom a accepté de racheter pour "
+        "8 milliards d'euros. "
+        "Tata Electronics a racheté en 2023 l'usine indienne de Wistron pour environ 125 millions "
+        "de dollars. "
+        "Schwarz Digits est entrée en négociations exclusives pour racheter la start-up d'intelligence "
+        "artificielle Aleph Alpha, ont déclaré à Reuters deux sources."
+    )
+    got = args_of(r, "acquisition")
+    assert {"agent": "Swisscom", "target": "Vodafone Italia"} in got
+    assert {"agent": "Tata Electronics", "target": "l'usine indienne de Wistron"} in got
+    assert {"agent": "Schwarz Digits", "target": "Aleph Alpha"} in got

@@ -9,6 +9,7 @@ trigger, certainty from the trigger's chain of governing words
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -976,6 +977,8 @@ def _stake_target(tok: Token, ents: DocEntities) -> EntityBuilder | None:
 
 def _stake_or_company(t: Token) -> bool:
     low = t.lemma_.lower()
+    if t.lower_ == "start" and t.i + 2 < len(t.doc) and t.doc[t.i + 1].text == "-":
+        return True  # "la start-up d'intelligence artificielle X", split by the tokenizer
     return low in _STAKE_NOUNS or low in _company_nouns() or t.lower_ in _company_nouns()
 
 
@@ -2007,6 +2010,33 @@ def _postprocess_args(
             return None
         args = dict(args)
         args["agent"] = buyers
+    if spec.type == "acquisition" and tok.pos_ in {"VERB", "AUX"} and "target" not in args:
+        # "Vodafone Italia, que Swisscom a accepté de racheter": the relative's antecedent; "a racheté
+        # en 2023 l'usine indienne de Wistron": the first noun phrase after the verb, past the time
+        holder = tok.head if tok.dep_ in {"xcomp", "ccomp"} else tok
+        rel = next(
+            (c for c in [*tok.children, *holder.children] if c.dep_ == "obj" and _is_rel_pronoun(c)), None
+        )
+        ante = antecedent_of_relative(rel, ents) if rel is not None else None
+        found_t = entities_in(ante, ents, ROLE_TYPES["target"]) if ante is not None else []
+        if not found_t:
+            # the parser may read "que" as a conjunction: ", que Swisscom a accepté de racheter"
+            for q in tok.doc[max(sent_start(tok), holder.i - 5) : holder.i]:
+                if q.lower_ in {"que", "qu'", "qu’"} and q.i >= 2 and tok.doc[q.i - 1].text == ",":
+                    named = ents.entity_at(tok.doc[q.i - 2])
+                    if named is not None and named.type in ROLE_TYPES["target"]:
+                        found_t = [named]
+        if found_t:
+            args = dict(args)
+            args["target"] = found_t[:1]
+        elif tok.lemma_.lower() in {"racheter", "acquérir", "reprendre", "acheter"}:
+            for t in tok.doc[tok.i + 1 : min(sentence_of(tok).end, tok.i + 8)]:
+                if t.pos_ in {"DET", "ADV", "NUM"} or _time_or_amount(t) or t.lower_ in {"en", "le", "l'"}:
+                    continue
+                if t.pos_ == "NOUN" and ents.entity_at(t) is None and not _time_or_amount(t):
+                    args = dict(args)
+                    args["target"] = re.sub(r"^\d{4}\s+", "", noun_phrase(t))  # "en 2023 l'usine …"
+                break
     if spec.type == "acquisition" and tok.pos_ == "NOUN" and tok.lemma_.lower() == "cession":
         # "la cession de sa division beauté, Kering Beauté, à l'américain Coty": the buyer after "à"
         buyer = None
