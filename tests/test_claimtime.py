@@ -256,20 +256,3 @@ def test_a_day_without_its_year_follows_the_verb_or_its_start_word(nlp: Language
         "2025-01-08",
     )
     assert tr is not None and tr.value == "2025-04-01"
-
-
-def test_a_deal_to_be_announced_is_dated_by_when_it_is_to_be_announced(nlp: Language) -> None:
-    tr = time_of(
-        nlp, "Un accord pourrait être annoncé dès le mois prochain, selon le journal.", "accord", "2025-08-27"
-    )
-    assert tr is not None and tr.value == "2025-09"
-
-
-def test_a_part_of_a_day_dates_by_its_day(nlp: Language) -> None:
-    tr = time_of(
-        nlp,
-        "Xiaomi a officialisé dimanche soir à Barcelone son Xiaomi 15 Ultra.",
-        "officialisé",
-        "2025-03-03",
-    )
-    assert tr is not None and (tr.value, tr.precision) == ("2025-03-02", "day")

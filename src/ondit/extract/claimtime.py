@@ -227,12 +227,6 @@ def _precision_of_words(text: str) -> str | None:
 def _usable(tx: Timex) -> bool:
     if tx.type in {"DURATION", "SET"}:
         return False
-    if (
-        tx.value is not None
-        and tx.precision == "day"
-        and re.match(r"^\d{4}-\d{2}-\d{2}T(?:MO|AF|EV|NI)$", tx.value)
-    ):
-        return True  # "dimanche soir": a day with a part of it, dated by its day
     return tx.value is None or bool(_ISO_VALUE.match(tx.value))
 
 
@@ -320,11 +314,8 @@ def pick_time(trig: Token, sent: Span, timexes: list[Timex], dct: PubDate | None
     if pred is not trig:
         # "un accord pourrait être signé d'ici juin": the subject's verb is a modal, the event its xcomp
         chain |= {t.i for t in _xcomp_chain(pred)}
-    not_said_yet = governed_by_modal(pred) or _verb_is_future(pred)
-    if pred is not trig and _speaks(pred) and trig.pos_ in {"NOUN", "PROPN"} and not not_said_yet:
-        # "a démenti vendredi tout projet de fusion": Friday dates the denial; but "un accord pourrait
-        # être annoncé dès le mois prochain" is dated by when it is to be announced
-        chain.discard(pred.i)
+    if pred is not trig and _speaks(pred) and trig.pos_ in {"NOUN", "PROPN"}:
+        chain.discard(pred.i)  # "a démenti vendredi tout projet de fusion": Friday dates the denial
     completed = any(c.dep_.startswith("aux") and "Inf" in c.morph.get("VerbForm", []) for c in pred.children)
     for a in _ancestors_in_clause(pred):
         # "pourrait annoncer cette année" is not said yet
