@@ -235,3 +235,23 @@ def test_a_slipped_remark_is_speech(run: Run) -> None:
         "Un accord pourrait être signé d'ici juin, glisse un conseiller ministériel."
     )
     assert any(c["source"][-1]["name"] == "un conseiller ministériel" for c in r.to_json()["claims"])
+
+
+def test_a_source_introduced_by_selon_that_cites_its_own_sources(run: Run) -> None:
+    r = run(
+        "Selon The Information, qui cite trois personnes impliquées dans la chaîne d'approvisionnement, "
+        "Apple aurait confié à Tata Electronics l'assemblage d'une partie des iPhone."
+    )
+    chains = {tuple(s["name"] for s in c["source"]) for c in claims_of(r, "manufacturing")}
+    assert chains == {
+        ("Les Echos", "The Information", "trois personnes impliquées dans la chaîne d'approvisionnement")
+    }
+
+
+def test_a_name_after_d_apres_is_a_source_not_a_place(run: Run) -> None:
+    r = run(
+        "Amazon a abandonné son projet d'entrepôt à Fournès, faute d'accord avec la mairie, "
+        "d'après La République du Centre."
+    )
+    types = {e["name"]: e["type"] for e in r.to_json()["entities"]}
+    assert types.get("République du Centre") == "MEDIA"

@@ -460,7 +460,13 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
                 speakers.append(sp)
                 tokens.update(sp.tokens)
                 tokens.add(tok.i)
-                cited = _cited_by(np, np, ents) if sp.kind in {"agency", "media"} else None
+                cited = None
+                if sp.kind in {"agency", "media"}:
+                    # "Selon The Information, qui cite …": the relative may hang on any word of the name
+                    for holder in dict.fromkeys([np, np.head, *(tok.doc[i] for i in sp.tokens)]):
+                        cited = _cited_by(holder, holder, ents)
+                        if cited is not None:
+                            break
                 if cited is not None:
                     # "d'après l'agence Bloomberg, citant des personnes au fait du dossier"
                     speakers.append(replace(cited, via=Source(sp.name, sp.kind), verb=-1, incise=False))

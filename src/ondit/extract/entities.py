@@ -637,6 +637,17 @@ def find_entities(doc: Doc) -> DocEntities:
                 k -= 1
             if k >= 0 and doc[k].pos_ == "NOUN" and doc[k].text.islower() and doc[k].lower_.endswith("erie"):
                 cues["ORG"] += 3
+            # "d'après La République du Centre": what a source preposition introduces is no place
+            p0 = s - 1 if s > 0 and doc[s - 1].pos_ == "DET" else s
+            if (
+                b.votes.get("PLACE", 0)
+                and p0 > 0
+                and (
+                    doc[p0 - 1].lower_ == "selon"
+                    or (doc[p0 - 1].lower_ == "après" and p0 > 1 and doc[p0 - 2].lower_ in {"d'", "d’"})
+                )
+            ):
+                cues["MEDIA"] += 2
             # "le site The Elec", "le quotidien Il Messaggero": a media noun right before the name
             k = s - 1
             while k >= 0 and doc[k].pos_ == "ADJ" and doc[k].text.islower():
