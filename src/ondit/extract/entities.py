@@ -286,7 +286,8 @@ def find_entities(doc: Doc) -> DocEntities:
 
     # 1. gazetteer, longest first
     gmatches = sorted(gaz(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
-    ents_by_tok = {t.i: t.ent_type_ for t in doc if t.ent_type_}
+    toks = list(doc)  # one Token object per position, reused by every pass below
+    in_ents = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     entry: KBEntry | None
     for match_id, s, e in gmatches:
         canon = forms[doc.vocab.strings[match_id]]
@@ -296,7 +297,7 @@ def find_entities(doc: Doc) -> DocEntities:
             continue
         if entry.type != "PER" and _inside_person(doc, s, e):
             continue
-        if entry.ambiguous and not any(ents_by_tok.get(i) for i in range(s, e)):
+        if entry.ambiguous and not any(i in in_ents for i in range(s, e)):
             prev = doc[s - 1] if s > 0 else None
             if not (prev is not None and prev.lemma_.lower() in company_nouns):
                 continue
@@ -398,7 +399,7 @@ def find_entities(doc: Doc) -> DocEntities:
 
     # 2b. a national or regional market: "le marché américain", "le marché européen"
     market_adjectives = set(_nationality()) | set(_strs("market_adjectives"))
-    for tok in doc:
+    for tok in toks:
         j = tok.i + 1
         if tok.lemma_.lower() == "marché" and j < len(doc) and doc[j].lower_ in market_adjectives:
             if free(tok.i, j + 1) and not (
@@ -443,7 +444,7 @@ def find_entities(doc: Doc) -> DocEntities:
         spans.append((s, e, "", typ if label != "MISC" else "MISC", None))
 
     # 4. capitalised runs spaCy missed, right after a company noun ("le constructeur chinois Foo")
-    for tok in doc:
+    for tok in toks:
         if tok.lemma_.lower() in company_nouns and tok.pos_ == "NOUN":
             j = tok.i + 1
             while j < len(doc) and doc[j].pos_ == "ADJ" and doc[j].text.islower():
@@ -463,7 +464,7 @@ def find_entities(doc: Doc) -> DocEntities:
     # 4b. an unknown name where a site is located: "son usine de Sriperumbudur", "une seconde usine près
     # de Bangalore", "a inauguré à Phoenix sa deuxième usine"
     site_nouns = set(_strs("site_nouns"))
-    for tok in doc:
+    for tok in toks:
         j = -1
         low = tok.lower_
         if low in {"près", "proche"} and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in {"de", "d'", "d’"}:
@@ -497,7 +498,7 @@ def find_entities(doc: Doc) -> DocEntities:
     # 4c. a bare capitalised word that acts as the subject of a business or speech verb is a company the
     # parser did not know: "Bonduelle a inauguré lundi une nouvelle ligne"
     actor_verbs = _actor_verbs()
-    for tok in doc:
+    for tok in toks:
         if taken[tok.i] or not _is_title_case_word(tok) or tok.text in not_names or tok.lower_ in _DEFINITE:
             continue
         if not tok.dep_.startswith("nsubj") or tok.head.lemma_.lower() not in actor_verbs:
