@@ -536,7 +536,7 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
         has_complement = any(c.dep_ in {"ccomp", "xcomp", "obj", "parataxis"} for c in tok.children)
         inverted = s.i > tok.i  # "affirme le Wall Street Journal", "rapportent deux sources"
         if (
-            tok.lemma_.lower() in _speech_or_act()
+            tok.lemma_.lower() in speech_or_act()
             and not inverted
             and not incise
             and not any(c.dep_ in {"ccomp", "parataxis"} for c in tok.children)
@@ -568,7 +568,7 @@ def speakers_for(sent: Span, ents: DocEntities) -> tuple[set[int], list[Speaker]
 
 
 @cache
-def _speech_or_act() -> frozenset[str]:
+def speech_or_act() -> frozenset[str]:
     """Speech verbs that also name an act ("confier la fabrication à", "assurer la production")."""
     return frozenset(lexicons.load("time_fr")["claim_time"]["speech_or_act"])
 

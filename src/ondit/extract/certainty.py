@@ -66,7 +66,8 @@ def _negated(tok: Token) -> Token | None:
     return None
 
 
-def _with_aux(tok: Token) -> str:
+def with_aux(tok: Token) -> str:
+    """A verb with its auxiliaries and negation, as the text writes it: "n'a pas souhaité"."""
     aux = [c for c in tok.children if c.dep_.startswith("aux") and c.i < tok.i and c.pos_ in {"AUX", "VERB"}]
     neg = [c for c in tok.children if c.dep_ == "advmod" and c.lower_ in {"ne", "n'", "n’", "pas"}]
     words = sorted([*aux, *neg, tok], key=lambda t: t.i)
@@ -137,13 +138,13 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
     for t in toks:
         lemma = t.lemma_.lower()
         if t is not trigger and lemma in calloff and t.pos_ in {"VERB", "AUX", "NOUN"}:
-            return Certainty("denied", _with_aux(t), True)
+            return Certainty("denied", with_aux(t), True)
         if lemma == "mettre" and any(c.lower_ == "fin" for c in t.children):
-            return Certainty("denied", _with_aux(t) + " fin", True)
+            return Certainty("denied", with_aux(t) + " fin", True)
         if lemma in {"fin", "terme"} and t is not trigger and any(c.lemma_ == "mettre" for c in [t.head]):
             return Certainty("denied", f"{t.head.text} {t.text}", True)
         if lemma in {"retirer"} and t is trigger:
-            return Certainty("denied", _with_aux(t), True)
+            return Certainty("denied", with_aux(t), True)
     for phrase in lex["calloff_phrases"]:
         if phrase in low_sent and trigger.i > sent.start:
             idx = low_sent.find(phrase)
@@ -172,8 +173,8 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
     for t in toks[1:]:
         if is_denial(t):
             if _negated(t) is not None:
-                return Certainty("uncommitted", _with_aux(t))
-            return Certainty("denied", _with_aux(t))
+                return Certainty("uncommitted", with_aux(t))
+            return Certainty("denied", with_aux(t))
 
     # doubtful
     for phrase in lex["doubtful_phrases"]:
@@ -185,13 +186,13 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
         n = _negated(t)
         if n is not None:
             if t.lemma_.lower() in {"exclure", "écarter"}:
-                return Certainty("possible", _with_aux(t))
+                return Certainty("possible", with_aux(t))
             if t.lemma_.lower() in {"confirmer", "commenter"}:
-                return Certainty("uncommitted", _with_aux(t))
+                return Certainty("uncommitted", with_aux(t))
             if t.lemma_.lower() == "devoir" and is_conditional(t):
-                return Certainty("doubtful", _with_aux(t))
+                return Certainty("doubtful", with_aux(t))
             if t.pos_ in {"VERB", "AUX"}:
-                return Certainty("denied", _with_aux(t))
+                return Certainty("denied", with_aux(t))
             lo, hi = min(n.i, t.i), max(n.i, t.i)
             return Certainty("denied", t.doc[lo : hi + 1].text if hi - lo < 6 else f"{n.text} {t.text}")
         # copula negation: "n'est pas en discussion" hangs the negation on the predicate noun
@@ -208,7 +209,7 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
     for t in toks:
         lemma = t.lemma_.lower()
         if t.pos_ in {"VERB", "AUX"} and lemma in possible_verbs:
-            return Certainty("possible", _with_aux(t))
+            return Certainty("possible", with_aux(t))
         for c in t.children:
             if c.lower_ in possible_words and c.dep_ in {"advmod", "amod", "mark"} and c.lower_ != "si":
                 return Certainty("possible", c.text)
@@ -233,7 +234,7 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
         if _tense_agreement(t):
             continue  # "a annoncé qu'il investirait": the conditional of reported speech after a past tense
         if is_conditional(t):
-            return Certainty("probable", _with_aux(t) if t.pos_ != "AUX" else t.text)
+            return Certainty("probable", with_aux(t) if t.pos_ != "AUX" else t.text)
         for c in t.children:
             if c.dep_ in {"aux", "aux:tense", "cop", "aux:pass"} and is_conditional(c):
                 return Certainty("probable", c.text)
@@ -271,7 +272,7 @@ def certainty_of(trigger: Token, sent: Span, speakers: list[Speaker], parties: s
                 break
     if cue_verb is None:
         cue_verb = next((t for t in toks if t.pos_ in {"VERB", "AUX"}), trigger)
-    return Certainty("certain", _with_aux(cue_verb))
+    return Certainty("certain", with_aux(cue_verb))
 
 
 def _tense_agreement(t: Token) -> bool:

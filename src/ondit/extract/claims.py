@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ondit import lexicons
 from ondit.extract.attribution import Speaker, article_source, chain_for, speakers_for
-from ondit.extract.certainty import Certainty, certainty_of, no_comment_cue
+from ondit.extract.certainty import Certainty, certainty_of, no_comment_cue, with_aux
 from ondit.extract.claimtime import _ISO_VALUE, _future_tense, _past_tense, pick_time, predicate_of
 from ondit.extract.entities import DocEntities, EntityBuilder
 from ondit.extract.quantity import QuantityMatch
@@ -3357,11 +3357,6 @@ def _site_lexicon() -> tuple[frozenset[str], frozenset[str], tuple[str, ...], fr
     )
 
 
-def _with_aux_text(verb: Token) -> str:
-    aux = [c for c in verb.children if c.dep_.startswith("aux") and c.i < verb.i]
-    return verb.doc[min([verb.i, *(a.i for a in aux)]) : verb.i + 1].text
-
-
 def _site_drafts(
     sent: Span,
     ents: DocEntities,
@@ -3467,9 +3462,7 @@ def _site_drafts(
             args["place"] = _main_places(list(dict.fromkeys(places)), doc)
         own = [sp for sp in speakers if sp.covers(cue)]
         if cue.lemma_.lower() in calloff:
-            cert = Certainty(
-                "denied", _with_aux_text(cue), called_off=True
-            )  # "a abandonné son projet d'usine"
+            cert = Certainty("denied", with_aux(cue), called_off=True)  # "a abandonné son projet d'usine"
         else:
             cert = certainty_of(cue, sent, own, _party_names(args))
         when = pick_time(cue, sent, timexes, dct)

@@ -14,7 +14,7 @@ from typing import Literal
 from spacy.tokens import Doc, Span, Token
 
 from ondit import lexicons
-from ondit.extract.attribution import governed_by_modal
+from ondit.extract.attribution import governed_by_modal, speech_or_act
 from ondit.extract.timex import Timex
 from ondit.model import PubDate, TimeRef
 from ondit.nlp.sents import doc_text, sentence_of
@@ -288,7 +288,7 @@ def _speaks(verb: Token) -> bool:
     lemma = verb.lemma_.lower()
     if lemma not in _speech_lemmas():
         return False
-    if lemma not in _claim_time_lex()["speech_or_act"]:
+    if lemma not in speech_or_act():
         return True
     return verb.dep_ == "parataxis" or any(c.dep_ in {"ccomp", "parataxis"} for c in verb.children)
 

@@ -464,6 +464,8 @@ def find_entities(doc: Doc) -> DocEntities:
     # 4b. an unknown name where a site is located: "son usine de Sriperumbudur", "une seconde usine près
     # de Bangalore", "a inauguré à Phoenix sa deuxième usine"
     site_nouns = set(_strs("site_nouns"))
+    # the sentences that name a site, found once (the rule below asks for every "à")
+    site_sentences = {sent_start(t) for t in toks if t.lemma_.lower() in site_nouns}
     for tok in toks:
         j = -1
         low = tok.lower_
@@ -472,8 +474,7 @@ def find_entities(doc: Doc) -> DocEntities:
         elif low in {"de", "d'", "d’"} and tok.i > 0 and doc[tok.i - 1].lemma_.lower() in site_nouns:
             j = tok.i + 1
         elif low == "à" and tok.i > 0 and doc[tok.i - 1].lower_ not in _NOT_PLACE_BEFORE_A:
-            sent = sentence_of(tok)
-            if any(t.lemma_.lower() in site_nouns for t in sent):
+            if sent_start(tok) in site_sentences:
                 j = tok.i + 1
         if j < 0 or j >= len(doc):
             continue
