@@ -38,6 +38,11 @@ def claims_of(result: ArticleExtraction, type: str | None = None) -> list[dict[s
     return [c for c in out if type is None or c["type"] == type]
 
 
+def entity_types(result: ArticleExtraction) -> dict[str, str]:
+    """Each entity's name and type."""
+    return {e["name"]: e["type"] for e in result.to_json()["entities"]}
+
+
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A PostgreSQL database for this test run, dropped at the end."""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ondit.model import ArticleExtraction
-from tests.conftest import claims_of
+from tests.conftest import claims_of, entity_types
 
 Run = Callable[..., ArticleExtraction]
 
@@ -253,5 +253,5 @@ def test_a_name_after_d_apres_is_a_source_not_a_place(run: Run) -> None:
         "Amazon a abandonné son projet d'entrepôt à Fournès, faute d'accord avec la mairie, "
         "d'après La République du Centre."
     )
-    types = {e["name"]: e["type"] for e in r.to_json()["entities"]}
+    types = entity_types(r)
     assert types.get("République du Centre") == "MEDIA"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ondit.model import ArticleExtraction
-from tests.conftest import claims_of
+from tests.conftest import claims_of, entity_types
 
 Run = Callable[..., ArticleExtraction]
 
@@ -300,7 +300,7 @@ def test_making_official_a_deal_is_not_a_launch(run: Run) -> None:
 
 def test_model_codes_after_a_product_noun_are_products(run: Run) -> None:
     r = run("Leapmotor commercialisera la citadine T03 et le SUV B10 en Europe dès le mois prochain.")
-    types = {e["name"]: e["type"] for e in r.to_json()["entities"]}
+    types = entity_types(r)
     assert types.get("T03") == "PRODUCT" and types.get("B10") == "PRODUCT"
 
 
@@ -369,7 +369,7 @@ def test_entrusting_the_making_of_parts_names_maker_and_client(run: Run) -> None
     }
     lacroix = next(c for c in made if c["args"]["agent"] == "Lacroix")
     assert len(lacroix["source"]) == 1  # entrusting is an act, not Manitou speaking
-    assert {e["name"]: e["type"] for e in r.to_json()["entities"]}["Figeac Aéro"] == "ORG"
+    assert entity_types(r)["Figeac Aéro"] == "ORG"
 
 
 def test_an_appointment_by_a_board_belongs_to_the_company_just_named(run: Run) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ondit.model import ArticleExtraction
-from tests.conftest import claims_of
+from tests.conftest import claims_of, entity_types
 
 Run = Callable[..., ArticleExtraction]
 
@@ -29,7 +29,7 @@ def test_a_new_line_inaugurated_past_an_incise_in_an_existing_plant(run: Run) ->
     got = sites(r)
     assert len(got) == 1 and got[0][0] == "Saupiquet" and got[0][2] == "Quimper"
     assert got[0][1].startswith("une nouvelle ligne")
-    types = {e["name"]: e["type"] for e in r.to_json()["entities"]}
+    types = entity_types(r)
     assert types.get("Saupiquet") == "ORG"
 
 

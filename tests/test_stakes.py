@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ondit.model import ArticleExtraction
-from tests.conftest import claims_of
+from tests.conftest import claims_of, entity_types
 
 Run = Callable[..., ArticleExtraction]
 
 
 def owned_by(r: ArticleExtraction) -> set[tuple[str, str]]:
     return {(str(c["args"]["owner"]), str(c["args"]["owned"])) for c in claims_of(r, "ownership")}
+
+
+def owners_of(r: ArticleExtraction, owned: str) -> set[str]:
+    return {o for o, d in owned_by(r) if d == owned}
 
 
 def test_a_participle_with_two_owners_and_their_shares(run: Run) -> None:
@@ -30,8 +34,7 @@ def test_a_fronted_participle_owns_the_subject_after_the_comma(run: Run) -> None
         "Détenus à 84,3 % par l'État français et à 11,7 % par Naval Group, les Chantiers de "
         "l'Atlantique emploient 3 500 salariés à Saint-Nazaire."
     )
-    owners = {o for o, d in owned_by(r) if d == "Chantiers de l'Atlantique"}
-    assert owners == {"État français", "Naval Group"}
+    assert owners_of(r, "Chantiers de l'Atlantique") == {"État français", "Naval Group"}
 
 
 def test_shareholders_named_in_several_ways(run: Run) -> None:
@@ -55,7 +58,7 @@ def test_a_lone_name_never_introduced_as_a_person_is_a_company(run: Run) -> None
         "L'italien Leonardo, deuxième actionnaire de Hensoldt avec 22,8 % du capital, a écarté toute cession."
     )
     assert ("Leonardo", "Hensoldt") in owned_by(r)
-    types = {e["name"]: e["type"] for e in r.to_json()["entities"]}
+    types = entity_types(r)
     assert types.get("Hensoldt") == "ORG" and types.get("Leonardo") == "ORG"
 
 
@@ -64,8 +67,7 @@ def test_a_passive_holding_with_three_owners(run: Run) -> None:
         "NHIndustries, qui produit l'hélicoptère NH90, est détenue à 62,5 % par Airbus Helicopters, "
         "à 32 % par Leonardo et à 5,5 % par le néerlandais Fokker."
     )
-    owners = {o for o, d in owned_by(r) if d == "NHIndustries"}
-    assert owners == {"Airbus Helicopters", "Leonardo", "Fokker"}
+    assert owners_of(r, "NHIndustries") == {"Airbus Helicopters", "Leonardo", "Fokker"}
 
 
 def test_shareholders_of_the_company_that_raises_or_is_named_before(run: Run) -> None:
